@@ -1,0 +1,53 @@
+package io.cantor.model.agent;
+
+import io.cantor.model.Job;
+import io.cantor.model.Progress;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The agent protocol's bodies, one record per message. Every call after a claim carries the lease token. */
+public final class AgentMessages {
+    private AgentMessages() {
+    }
+
+    /** Header that carries the lease token on every call about a claimed job. */
+    public static final String LEASE_TOKEN_HEADER = "Cantor-Lease-Token";
+
+    public record RegisterRequest(String nodeId, Capabilities capabilities, String agentVersion) {
+    }
+
+    public record RegisterResponse(String nodeId, long heartbeatIntervalMs, long leaseTimeoutMs) {
+    }
+
+    /** Long poll for work. {@code freeGpus} are the GPU indices the agent has idle right now. */
+    public record ClaimRequest(String nodeId, List<Integer> freeGpus, long waitMs) {
+    }
+
+    /** The file list of the dataset, fetched over HTTP with the lease token. */
+    public record DatasetFile(String name, long bytes, String sha256, String url) {
+    }
+
+    /** A claimed job, its lease, and where to fetch its inputs (dataset, checkpoint, base model). */
+    public record Assignment(Job job, long token, Instant leaseExpiresAt, long heartbeatIntervalMs,
+                             List<DatasetFile> files, String checkpointUrl, String baseModelUrl, String modelUrl) {
+    }
+
+    public record HeartbeatRequest(Progress progress) {
+    }
+
+    /** {@code cancelled}: stop now, the job was cancelled; upload nothing more. */
+    public record HeartbeatResponse(boolean cancelled, Instant leaseExpiresAt) {
+    }
+
+    public record CompleteRequest(Map<String, Double> metrics) {
+    }
+
+    /** {@code retryable}: a transient cause (node trouble, out of memory); fatal otherwise (bad data). */
+    public record FailRequest(String reason, boolean retryable) {
+    }
+
+    public record LogLines(List<String> lines) {
+    }
+}
