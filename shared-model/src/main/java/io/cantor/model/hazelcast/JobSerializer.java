@@ -161,7 +161,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
         return new Lease(node, token, expires, gpus);
     }
 
-    private static void writeProgress(ObjectDataOutput out, Progress p) throws IOException {
+    public static void writeProgress(ObjectDataOutput out, Progress p) throws IOException {
         out.writeBoolean(p != null);
         if (p != null) {
             out.writeString(p.stage());
@@ -175,7 +175,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
         }
     }
 
-    private static Progress readProgress(ObjectDataInput in) throws IOException {
+    public static Progress readProgress(ObjectDataInput in) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
@@ -189,7 +189,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
                 in.readLong());
     }
 
-    private static void writeResult(ObjectDataOutput out, JobResult r) throws IOException {
+    public static void writeResult(ObjectDataOutput out, JobResult r) throws IOException {
         out.writeBoolean(r != null);
         if (r != null) {
             out.writeString(r.artifactKey());
@@ -203,7 +203,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
         }
     }
 
-    private static JobResult readResult(ObjectDataInput in) throws IOException {
+    public static JobResult readResult(ObjectDataInput in) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }

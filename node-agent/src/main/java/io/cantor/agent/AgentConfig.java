@@ -1,0 +1,21 @@
+package io.cantor.agent;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How an agent node runs.
+ *
+ * @param schedulerUrl any scheduler node (or a load balancer in front of them)
+ * @param token        the agent token; opens only {@code /agent/v1/*}
+ * @param device       {@code auto} (GPUs when found), or {@code cpu} to ignore GPUs
+ * @param drainTimeout on SIGTERM, how long running jobs may go on before they are handed back
+ */
+public record AgentConfig(URI schedulerUrl, String token, String nodeId, Path workDir, int metricsPort,
+                          String device, Map<String, String> labels, Duration claimWait, Duration drainTimeout) {
+    public AgentConfig {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+}

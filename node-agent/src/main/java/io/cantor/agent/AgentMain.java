@@ -1,0 +1,111 @@
+package io.cantor.agent;
+
+import io.cantor.agent.gpu.NvidiaSmi;
+import io.cantor.agent.metrics.AgentMetrics;
+import io.cantor.model.agent.Capabilities;
+import io.cantor.model.util.Flags;
+import io.cantor.rvc.train.MelAutoencoderTrainer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar cantor-agent.jar --scheduler URL --token TOKEN}: adds this host to the fleet.
+ * SIGTERM drains it (see {@link Agent#drain}).
+ */
+public final class AgentMain {
+    private static final Set<String> FLAGS = Set.of("scheduler", "token", "token-file", "node-id", "work-dir",
+            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds");
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Flags flags;
+        try {
+            flags = Flags.parse(args, FLAGS, Set.of());
+        } catch (IllegalArgumentException e) {
+            System.err.println("cantor agent: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String url = flags.get("scheduler", env("CANTOR_SCHEDULER_URL", "http://127.0.0.1:8080"));
+        String token = flags.get("token", env("CANTOR_AGENT_TOKEN", null));
+        if (token == null && flags.has("token-file")) {
+            token = Files.readString(Path.of(flags.get("token-file")), StandardCharsets.US_ASCII).trim();
+        }
+        if (token == null) {
+            System.err.println("cantor agent: give the agent token with --token, --token-file or CANTOR_AGENT_TOKEN");
+            System.exit(2);
+            return;
+        }
+        AgentConfig config = new AgentConfig(URI.create(url), token,
+                flags.get("node-id", env("CANTOR_NODE_ID", InetAddress.getLocalHost().getHostName())),
+                Path.of(flags.get("work-dir", env("CANTOR_WORK_DIR", "agent-work"))).toAbsolutePath(),
+                flags.getInt("metrics-port", 9101), flags.get("device", "auto"), parseLabels(flags.get("labels")),
+                Duration.ofSeconds(flags.getInt("claim-wait-seconds", 20)),
+                Duration.ofSeconds(flags.getInt("drain-seconds", 30)));
+        Files.createDirectories(config.workDir());
+
+        Vertx vertx = Vertx.vertx();
+        Agent agent = start(vertx, config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                agent.drain(config.drainTimeout()).toCompletionStage().toCompletableFuture()
+                        .get(config.drainTimeout().toSeconds() + 60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("cantor agent: drain did not finish: " + e.getMessage());
+            }
+            vertx.close();
+            stopped.countDown();
+        }, "cantor-agent-drain"));
+        stopped.await();
+    }
+
+    /** Probes the host and deploys an agent node on {@code vertx}; blocks until it is up. */
+    public static Agent start(Vertx vertx, AgentConfig config) throws Exception {
+        Capabilities capabilities = CapabilityProbe.probe(config.device(), NvidiaSmi.onPath(), config.labels());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Agent agent = new Agent(config, capabilities, new MelAutoencoderTrainer(),
+                new AgentMetrics(registry, config.nodeId()));
+        vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return agent;
+    }
+
+    private static Map<String, String> parseLabels(String labels) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (labels == null || labels.isBlank()) {
+            return map;
+        }
+        for (String pair : labels.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--labels takes key=value pairs separated by commas");
+            }
+            map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return map;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,118 @@
+package io.cantor.scheduler;
+
+import io.cantor.model.util.Flags;
+import io.cantor.scheduler.auth.ApiKeys;
+import io.cantor.scheduler.config.SchedulerConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar cantor-scheduler.jar [--standalone] [flags]}: starts a scheduler node and runs
+ * until SIGTERM. See docs/operations.md for every flag and environment variable.
+ */
+public final class SchedulerMain {
+    private static final Set<String> FLAGS = Set.of("http-port", "http-host", "data-dir", "node-name", "cluster-name",
+            "hazelcast-host", "hazelcast-port", "members", "kubernetes-service", "jdbc-url", "jdbc-user",
+            "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances");
+    private static final Set<String> SWITCHES = Set.of("standalone");
+
+    private SchedulerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Flags flags;
+        try {
+            flags = Flags.parse(args, FLAGS, SWITCHES);
+        } catch (IllegalArgumentException e) {
+            System.err.println("cantor scheduler: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        boolean standalone = flags.has("standalone");
+        Path dataDir = Path.of(flags.get("data-dir", "data")).toAbsolutePath();
+        Files.createDirectories(dataDir);
+        SchedulerConfig.Builder config = SchedulerConfig.builder(dataDir)
+                .httpHost(flags.get("http-host", "0.0.0.0"))
+                .httpPort(flags.getInt("http-port", 8080))
+                .clusterName(flags.get("cluster-name", env("CANTOR_CLUSTER_NAME", "cantor")))
+                .hazelcastHost(flags.get("hazelcast-host", env("CANTOR_HAZELCAST_HOST", "127.0.0.1")))
+                .hazelcastPort(flags.getInt("hazelcast-port", 5701))
+                .heartbeatInterval(Duration.ofMillis((long) (1000 * flags.getDouble("heartbeat-seconds", 5))))
+                .defaultMaxAttempts(flags.getInt("max-attempts", 3))
+                .jdbc(flags.get("jdbc-url", env("CANTOR_JDBC_URL", null)),
+                        flags.get("jdbc-user", env("CANTOR_JDBC_USER", null)),
+                        flags.get("jdbc-password", env("CANTOR_JDBC_PASSWORD", null)));
+        if (flags.has("node-name")) {
+            config.nodeName(flags.get("node-name"));
+        }
+        if (flags.has("http-instances")) {
+            config.httpInstances(flags.getInt("http-instances", 1));
+        }
+        if (flags.has("blob-dir")) {
+            config.blobDir(Path.of(flags.get("blob-dir")));
+        }
+        String members = flags.get("members", env("CANTOR_MEMBERS", null));
+        if (members != null && !members.isBlank()) {
+            config.members(Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList());
+        }
+        String k8s = flags.get("kubernetes-service", env("CANTOR_KUBERNETES_SERVICE", null));
+        if (k8s != null && !k8s.isBlank()) {
+            config.kubernetesService(k8s);
+        }
+        String apiKey = env("CANTOR_API_KEY", null);
+        String agentToken = env("CANTOR_AGENT_TOKEN", null);
+        if (standalone) {
+            // One machine, nobody configured anything: make keys once and keep them in the data folder.
+            apiKey = apiKey != null ? apiKey : secretFile(dataDir.resolve("api-key"), true);
+            agentToken = agentToken != null ? agentToken : secretFile(dataDir.resolve("agent-token"), false);
+        }
+        config.bootstrapApiKey(apiKey).agentToken(agentToken);
+
+        SchedulerNode node = SchedulerNode.start(config.build(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "cantor-shutdown"));
+        System.out.println("Cantor scheduler ready at " + node.baseUrl());
+        stopped.await();
+    }
+
+    /** Reads a secret from {@code file}, or makes one and stores it there (owner-only permissions). */
+    private static String secretFile(Path file, boolean announce) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        String secret = ApiKeys.newSecret();
+        Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX filesystem: nothing more to do
+        }
+        if (announce) {
+            System.out.println("Generated API key (admin, tenant 'default'), stored in " + file + ":");
+            System.out.println("  " + secret);
+        }
+        return secret;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static List<String> flagNames() {
+        return List.copyOf(FLAGS);
+    }
+}

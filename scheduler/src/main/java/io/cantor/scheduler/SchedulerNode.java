@@ -1,0 +1,239 @@
+package io.cantor.scheduler;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.MapStore;
+import io.cantor.model.AgentNode;
+import io.cantor.model.Dataset;
+import io.cantor.model.Job;
+import io.cantor.scheduler.api.HttpApiVerticle;
+import io.cantor.scheduler.auth.ApiKey;
+import io.cantor.scheduler.auth.ApiKeys;
+import io.cantor.scheduler.auth.Role;
+import io.cantor.scheduler.blob.fs.FsBlobStore;
+import io.cantor.scheduler.cluster.ClusterMember;
+import io.cantor.scheduler.config.SchedulerConfig;
+import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.lease.LeaseReaper;
+import io.cantor.scheduler.metrics.SchedulerMetrics;
+import io.cantor.scheduler.nodes.NodeLiveness;
+import io.cantor.scheduler.nodes.NodeRegistry;
+import io.cantor.scheduler.queue.DispatcherVerticle;
+import io.cantor.scheduler.store.hazelcast.DocumentMapStore;
+import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
+import io.cantor.scheduler.store.hazelcast.JournalMapStore;
+import io.cantor.scheduler.store.jdbc.Database;
+import io.cantor.scheduler.store.jdbc.JdbcDocuments;
+import io.cantor.scheduler.store.jdbc.JdbcJobJournal;
+import io.cantor.scheduler.tasks.PeriodicTask;
+import io.cantor.scheduler.tasks.PeriodicTaskVerticle;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One scheduler node: a Hazelcast member, a clustered Vert.x, the dispatcher, the HTTP API and
+ * the periodic tasks, wired together. {@link #start} blocks until the node serves requests.
+ */
+public final class SchedulerNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerNode.class);
+
+    private final SchedulerConfig config;
+    private final Database database;
+    private final HazelcastInstance hazelcast;
+    private final Vertx vertx;
+    private final Services services;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SchedulerNode(SchedulerConfig config, Database database, HazelcastInstance hazelcast, Vertx vertx,
+                          Services services) {
+        this.config = config;
+        this.database = database;
+        this.hazelcast = hazelcast;
+        this.vertx = vertx;
+        this.services = services;
+    }
+
+    public static SchedulerNode start(SchedulerConfig config, InstantSource clock) {
+        return start(config, clock, new VertxOptions());
+    }
+
+    /** Starts a node; {@code vertxOptions} lets tests make the blocked-event-loop check strict. */
+    public static SchedulerNode start(SchedulerConfig requested, InstantSource clock, VertxOptions vertxOptions) {
+        SchedulerConfig config = requested.httpPort() == 0
+                ? requested.toBuilder().httpPort(freePort()).build() : requested;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
+        }
+        Database database = Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), config.dataDir());
+        JdbcJobJournal journal = new JdbcJobJournal(database);
+        Map<String, MapStore<String, ?>> journals = Map.of(
+                HazelcastJobStore.MAP, new JournalMapStore(journal),
+                DatasetService.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "datasets", Dataset.class)),
+                ApiKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "api-keys", ApiKey.class)),
+                ClusterMember.IDEMPOTENCY_MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", String.class)));
+        HazelcastInstance hazelcast;
+        try {
+            hazelcast = ClusterMember.start(config, journals);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        try {
+            return wire(config, clock, vertxOptions, database, journal, hazelcast);
+        } catch (RuntimeException e) {
+            hazelcast.getLifecycleService().terminate();
+            database.close();
+            throw e;
+        }
+    }
+
+    private static SchedulerNode wire(SchedulerConfig config, InstantSource clock, VertxOptions vertxOptions,
+                                      Database database, JdbcJobJournal journal, HazelcastInstance hazelcast) {
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        Vertx vertx = await(Vertx.builder().with(vertxOptions)
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .withClusterManager(new HazelcastClusterManager(hazelcast))
+                .buildClustered());
+
+        SchedulerMetrics metrics = new SchedulerMetrics(registry);
+        IMap<String, Job> jobsMap = hazelcast.getMap(HazelcastJobStore.MAP);
+        HazelcastJobStore store = new HazelcastJobStore(vertx, jobsMap, clock, config.leaseTimeout(), config.retryBackoff());
+        NodeRegistry nodes = new NodeRegistry(vertx, hazelcast.<String, AgentNode>getMap(NodeRegistry.MAP), clock);
+        ApiKeys apiKeys = new ApiKeys(vertx, hazelcast.getMap(ApiKeys.MAP), clock);
+        FsBlobStore blobs = new FsBlobStore(vertx, config.blobDir());
+        DatasetService datasets = new DatasetService(vertx, hazelcast.getMap(DatasetService.MAP), blobs, clock);
+        if (config.bootstrapApiKey() != null) {
+            apiKeys.register(config.bootstrapApiKey(), "default", Set.of(Role.ADMIN));
+        }
+        if (config.agentToken() != null) {
+            apiKeys.register(config.agentToken(), "agents", Set.of(Role.AGENT));
+        }
+
+        DispatcherVerticle dispatcherVerticle = new DispatcherVerticle(jobsMap, journal, store, clock, metrics, t -> 1.0);
+        await(vertx.deployVerticle(dispatcherVerticle));
+        AtomicBoolean started = new AtomicBoolean();
+        Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
+                nodes, apiKeys, datasets, blobs, hazelcast.getMap(ClusterMember.IDEMPOTENCY_MAP), metrics, started::get);
+        await(vertx.deployVerticle(() -> new HttpApiVerticle(services),
+                new DeploymentOptions().setInstances(config.httpInstances())));
+        deploy(vertx, new LeaseReaper(vertx, journal, store, hazelcast, clock, config.heartbeatInterval(), job -> {
+            services.dispatcher().observe(job);
+            metrics.finished(job);
+        }));
+        deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout(), config.heartbeatInterval()));
+        started.set(true);
+        LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),
+                config.httpHost(), config.httpPort(), config.clusterName(), hazelcast.getCluster().getMembers().size());
+        return new SchedulerNode(config, database, hazelcast, vertx, services);
+    }
+
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    public String baseUrl() {
+        String host = "0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost();
+        return "http://" + host + ":" + config.httpPort();
+    }
+
+    /** Leaves the cluster gracefully: partitions migrate to the other members first. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            await(vertx.close());
+        } catch (RuntimeException e) {
+            LOG.warn("closing Vert.x failed", e);
+        }
+        hazelcast.shutdown();
+        database.close();
+    }
+
+    /** Dies as a crash would: no goodbye to the cluster (tests of member loss). */
+    public void crash() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        hazelcast.getLifecycleService().terminate();
+        vertx.close();
+        database.close();
+    }
+
+    private static void deploy(Vertx vertx, PeriodicTask task) {
+        await(vertx.deployVerticle(new PeriodicTaskVerticle(task),
+                new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("start-up step timed out", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.cantor.scheduler.api;
+
+import io.cantor.scheduler.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/** One HTTP server instance; a node deploys several that share the port, one per event loop. */
+public final class HttpApiVerticle extends VerticleBase {
+    private final Services services;
+    private HttpServer server;
+
+    public HttpApiVerticle(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(services.config().httpHost())
+                .setPort(services.config().httpPort())
+                .setCompressionSupported(true)
+                .setTcpNoDelay(true));
+        return server.requestHandler(ApiRouter.create(services)).listen();
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,282 @@
+package io.cantor.scheduler.api;
+
+import com.hazelcast.map.IMap;
+import io.cantor.model.Dataset;
+import io.cantor.model.FieldError;
+import io.cantor.model.Ids;
+import io.cantor.model.Job;
+import io.cantor.model.JobKind;
+import io.cantor.model.JobSpec;
+import io.cantor.model.JobState;
+import io.cantor.model.TrainingParams;
+import io.cantor.model.json.Json;
+import io.cantor.scheduler.auth.Principal;
+import io.cantor.scheduler.cluster.PutIfAbsent;
+import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.metrics.SchedulerMetrics;
+import io.cantor.scheduler.queue.Dispatcher;
+import io.cantor.scheduler.store.JobJournal;
+import io.cantor.scheduler.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code /model/train} and {@code /jobs}: submit, read, list and cancel a tenant's jobs. */
+final class JobsApi {
+    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+    private final Vertx vertx;
+    private final JobStore jobs;
+    private final JobJournal journal;
+    private final DatasetService datasets;
+    private final Dispatcher dispatcher;
+    private final IMap<String, String> idempotency;
+    private final InstantSource clock;
+    private final SchedulerMetrics metrics;
+    private final int defaultMaxAttempts;
+
+    JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher,
+            IMap<String, String> idempotency, InstantSource clock, SchedulerMetrics metrics, int defaultMaxAttempts) {
+        this.vertx = vertx;
+        this.jobs = jobs;
+        this.journal = journal;
+        this.datasets = datasets;
+        this.dispatcher = dispatcher;
+        this.idempotency = idempotency;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.defaultMaxAttempts = defaultMaxAttempts;
+    }
+
+    /** {@code POST /model/train}: recordings (multipart) or a {@code datasetId} (JSON) in, a QUEUED job out. */
+    void submit(RoutingContext ctx) {
+        Principal principal = Authentication.principal(ctx);
+        boolean multipart = Bodies.isMultipart(ctx);
+        if (!multipart && !Bodies.isJson(ctx)) {
+            throw ApiException.unsupportedMediaType("send multipart/form-data (recordings + params) or application/json (datasetId + params)");
+        }
+        SubmitRequest request = multipart ? fromForm(ctx) : SubmitRequest.fromJsonBody(jsonBody(ctx));
+        if (!multipart && (request.datasetId() == null || !Ids.isWellFormed(request.datasetId()))) {
+            throw ApiException.invalidField("datasetId", "name an uploaded dataset (POST /datasets)");
+        }
+        List<FieldError> errors = request.validate();
+        if (multipart && request.datasetId() != null) {
+            errors.add(new FieldError("datasetId", "send either recordings or a datasetId, not both"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        String key = idempotencyKey(ctx);
+        String jobId = Ids.newId(clock);
+        reserve(principal.tenant(), key, jobId).compose(existing -> {
+            if (existing.isPresent()) {
+                return replay(ctx, principal, existing.get());
+            }
+            Future<String> dataset = multipart
+                    ? datasets.create(principal.tenant(), uploads(ctx)).map(Dataset::id)
+                    : checkDataset(principal, request.datasetId());
+            return dataset
+                    .compose(datasetId -> checkBaseModel(principal, request.params()).map(v -> datasetId))
+                    .compose(datasetId -> {
+                        JobSpec spec = new JobSpec(JobKind.TRAIN, datasetId, request.params(), null, request.priority(),
+                                request.maxAttemptsOr(defaultMaxAttempts), request.resources(), key, request.notifications());
+                        return jobs.enqueue(Job.submitted(jobId, principal.tenant(), spec, clock.instant()));
+                    })
+                    .onSuccess(job -> {
+                        dispatcher.observe(job);
+                        metrics.submitted(job);
+                        respond(ctx, 202, job);
+                    })
+                    .recover(failure -> release(principal.tenant(), key).transform(v -> Future.failedFuture(failure)))
+                    .mapEmpty();
+        }).onFailure(ctx::fail);
+    }
+
+    /** {@code GET /jobs/{id}} */
+    void get(RoutingContext ctx) {
+        ownJob(ctx).onSuccess(job -> respond(ctx, 200, job)).onFailure(ctx::fail);
+    }
+
+    /** {@code GET /jobs?state=&limit=&cursor=}: newest first, {@code nextCursor} while more remain. */
+    void list(RoutingContext ctx) {
+        Principal principal = Authentication.principal(ctx);
+        JobState state = parseState(ctx.queryParams().get("state"));
+        int limit = parseLimit(ctx.queryParams().get("limit"));
+        String cursor = ctx.queryParams().get("cursor");
+        if (cursor != null && !Ids.isWellFormed(cursor)) {
+            throw ApiException.invalidField("cursor", "is not a cursor this API returned");
+        }
+        vertx.executeBlocking(() -> journal.page(principal.tenant(), state, cursor, limit + 1))
+                .onSuccess(page -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    List<JobView> items = page.stream().limit(limit).map(JobView::of).toList();
+                    body.put("items", items);
+                    if (page.size() > limit) {
+                        body.put("nextCursor", items.get(items.size() - 1).id());
+                    }
+                    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(body));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** {@code DELETE /jobs/{id}}: cancels; a running job's agent hears it at its next heartbeat. */
+    void cancel(RoutingContext ctx) {
+        Principal principal = Authentication.principal(ctx);
+        ownJob(ctx)
+                .compose(job -> jobs.cancel(job.id(), "cancelled by " + principal.keyId()))
+                .onSuccess(job -> {
+                    dispatcher.observe(job);
+                    respond(ctx, 200, job);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** The job named in the path if it belongs to the caller's tenant; 404 otherwise (never 403: no probing). */
+    Future<Job> ownJob(RoutingContext ctx) {
+        Principal principal = Authentication.principal(ctx);
+        String id = ctx.pathParam("id");
+        if (!Ids.isWellFormed(id)) {
+            return Future.failedFuture(ApiException.notFound("no job " + id));
+        }
+        return jobs.find(id).map(found -> found
+                .filter(job -> job.tenant().equals(principal.tenant()))
+                .orElseThrow(() -> ApiException.notFound("no job " + id)));
+    }
+
+    static void respond(RoutingContext ctx, int status, Job job) {
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Location", "/jobs/" + job.id())
+                .end(Json.write(JobView.of(job)));
+    }
+
+    private static SubmitRequest fromForm(RoutingContext ctx) {
+        var form = ctx.request().formAttributes();
+        for (String name : form.names()) {
+            if (!name.equals("params")) {
+                throw ApiException.invalidField(name, "is not a known form field (send audio files and a params part)");
+            }
+        }
+        return SubmitRequest.fromParamsPart(form.get("params"));
+    }
+
+    private static byte[] jsonBody(RoutingContext ctx) {
+        var body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("the request needs a JSON body");
+        }
+        return body.getBytes();
+    }
+
+    private static List<DatasetService.Upload> uploads(RoutingContext ctx) {
+        List<DatasetService.Upload> uploads = new ArrayList<>();
+        for (FileUpload f : ctx.fileUploads()) {
+            uploads.add(new DatasetService.Upload(f.name(), f.fileName(), Path.of(f.uploadedFileName()), f.size()));
+        }
+        return uploads;
+    }
+
+    private Future<String> checkDataset(Principal principal, String datasetId) {
+        return datasets.find(datasetId).map(found -> found
+                .filter(d -> d.tenant().equals(principal.tenant()))
+                .map(Dataset::id)
+                .orElseThrow(() -> ApiException.invalidField("datasetId", "no dataset " + datasetId)));
+    }
+
+    private Future<Void> checkBaseModel(Principal principal, TrainingParams params) {
+        if (params.baseModel() == null) {
+            return Future.succeededFuture();
+        }
+        if (!Ids.isWellFormed(params.baseModel())) {
+            return Future.failedFuture(ApiException.invalidField("params.baseModel", "is not a job id"));
+        }
+        return jobs.find(params.baseModel()).map(found -> {
+            Job base = found.filter(j -> j.tenant().equals(principal.tenant()))
+                    .orElseThrow(() -> ApiException.invalidField("params.baseModel", "no job " + params.baseModel()));
+            if (base.state() != JobState.SUCCEEDED || base.spec().kind() != JobKind.TRAIN) {
+                throw ApiException.invalidField("params.baseModel", "job " + base.id() + " has no trained model");
+            }
+            return null;
+        });
+    }
+
+    private static String idempotencyKey(RoutingContext ctx) {
+        String key = ctx.request().getHeader(IDEMPOTENCY_HEADER);
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw ApiException.invalidField(IDEMPOTENCY_HEADER, "must be 1..255 visible ASCII characters");
+        }
+        return key;
+    }
+
+    /** Reserves the idempotency key for {@code jobId}; returns the job id an earlier request reserved, if any. */
+    private Future<Optional<String>> reserve(String tenant, String key, String jobId) {
+        if (key == null) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return Future.fromCompletionStage(idempotency.submitToKey(tenant + "\n" + key, new PutIfAbsent<>(jobId)),
+                vertx.getOrCreateContext()).map(Optional::ofNullable);
+    }
+
+    private Future<Void> release(String tenant, String key) {
+        if (key == null) {
+            return Future.succeededFuture();
+        }
+        return Future.fromCompletionStage(idempotency.removeAsync(tenant + "\n" + key), vertx.getOrCreateContext()).mapEmpty();
+    }
+
+    private Future<Void> replay(RoutingContext ctx, Principal principal, String jobId) {
+        return jobs.find(jobId).map(found -> {
+            Job job = found.filter(j -> j.tenant().equals(principal.tenant()))
+                    .orElseThrow(() -> ApiException.conflict("idempotency-in-progress",
+                            "a request with this Idempotency-Key is still being processed; retry shortly"));
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+            respond(ctx, 202, job);
+            return null;
+        });
+    }
+
+    private static JobState parseState(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return JobState.valueOf(value.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidField("state", "must be one of QUEUED, ASSIGNED, RUNNING, SUCCEEDED, FAILED, CANCELLED");
+        }
+    }
+
+    private static int parseLimit(String value) {
+        Integer limit = parseInt(value, "limit");
+        if (limit == null) {
+            return 50;
+        }
+        if (limit < 1 || limit > 500) {
+            throw ApiException.invalidField("limit", "must be between 1 and 500");
+        }
+        return limit;
+    }
+
+    private static Integer parseInt(String value, String field) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidField(field, "must be an integer");
+        }
+    }
+}

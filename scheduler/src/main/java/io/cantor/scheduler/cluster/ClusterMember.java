@@ -1,0 +1,116 @@
+package io.cantor.scheduler.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.config.SerializerConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapStore;
+import io.cantor.model.AgentNode;
+import io.cantor.model.Dataset;
+import io.cantor.model.Job;
+import io.cantor.model.hazelcast.JobSerializer;
+import io.cantor.model.hazelcast.JsonStreamSerializer;
+import io.cantor.scheduler.auth.ApiKey;
+import io.cantor.scheduler.auth.ApiKeys;
+import io.cantor.scheduler.config.SchedulerConfig;
+import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.nodes.NodeProcessors;
+import io.cantor.scheduler.nodes.NodeRegistry;
+import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
+import io.cantor.scheduler.store.hazelcast.JobProcessors;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds this node's Hazelcast member: cluster name and discovery, the maps with one synchronous
+ * backup each, write-through journals, and Cantor's serializers.
+ */
+public final class ClusterMember {
+    public static final String IDEMPOTENCY_MAP = "idempotency";
+
+    private ClusterMember() {
+    }
+
+    /** Starts the member; blocking (seconds), so call it before any event loop exists. */
+    public static HazelcastInstance start(SchedulerConfig cfg, Map<String, MapStore<String, ?>> journals) {
+        Config config = new Config();
+        config.setClusterName(cfg.clusterName());
+        config.setInstanceName("cantor-" + cfg.nodeName() + "-" + UUID.randomUUID());
+        // Vert.x's cluster manager finds its node id here when it is handed an existing instance.
+        config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", UUID.randomUUID().toString());
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // A killed member is noticed within seconds rather than the default minute.
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        config.setProperty("hazelcast.local.localAddress", cfg.hazelcastHost());
+
+        config.getNetworkConfig().setPort(cfg.hazelcastPort()).setPortAutoIncrement(true);
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (cfg.kubernetesService() != null) {
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cfg.kubernetesService());
+        } else {
+            join.getTcpIpConfig().setEnabled(true);
+            if (cfg.members().isEmpty()) {
+                join.getTcpIpConfig().addMember(cfg.hazelcastHost());
+            } else {
+                cfg.members().forEach(join.getTcpIpConfig()::addMember);
+            }
+        }
+
+        config.getSerializationConfig()
+                .addDataSerializableFactory(JobProcessors.FACTORY_ID, new JobProcessors())
+                .addDataSerializableFactory(NodeProcessors.FACTORY_ID, new NodeProcessors())
+                .addDataSerializableFactory(PutIfAbsent.FACTORY_ID, PutIfAbsent.factory())
+                .addSerializerConfig(new SerializerConfig().setTypeClass(Job.class).setImplementation(new JobSerializer()))
+                .addSerializerConfig(json(Dataset.class, 1002))
+                .addSerializerConfig(json(AgentNode.class, 1003))
+                .addSerializerConfig(json(ApiKey.class, 1004));
+
+        config.addMapConfig(journaled(HazelcastJobStore.MAP, journals, MapStoreConfig.InitialLoadMode.EAGER));
+        config.addMapConfig(journaled(DatasetService.MAP, journals, MapStoreConfig.InitialLoadMode.LAZY));
+        config.addMapConfig(journaled(IDEMPOTENCY_MAP, journals, MapStoreConfig.InitialLoadMode.LAZY));
+        config.addMapConfig(journaled(ApiKeys.MAP, journals, MapStoreConfig.InitialLoadMode.LAZY)
+                .setNearCacheConfig(new NearCacheConfig(ApiKeys.MAP)
+                        .setInvalidateOnChange(true)
+                        .setInMemoryFormat(InMemoryFormat.OBJECT)
+                        .setEvictionConfig(new EvictionConfig().setSize(10_000))));
+        config.addMapConfig(new MapConfig(NodeRegistry.MAP).setBackupCount(1));
+
+        // The maps Vert.x's cluster manager expects (its default-cluster.xml).
+        config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+                .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+        config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+        config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+        return Hazelcast.newHazelcastInstance(config);
+    }
+
+    private static MapConfig journaled(String name, Map<String, MapStore<String, ?>> journals,
+                                       MapStoreConfig.InitialLoadMode loadMode) {
+        MapConfig map = new MapConfig(name).setBackupCount(1).setAsyncBackupCount(0);
+        MapStore<String, ?> store = journals.get(name);
+        if (store != null) {
+            map.setMapStoreConfig(new MapStoreConfig()
+                    .setEnabled(true)
+                    .setImplementation(store)
+                    .setWriteDelaySeconds(0) // write-through: durable before the caller hears "done"
+                    .setInitialLoadMode(loadMode));
+        }
+        return map;
+    }
+
+    private static SerializerConfig json(Class<?> type, int typeId) {
+        return new SerializerConfig().setTypeClass(type).setImplementation(new JsonStreamSerializer<>(type, typeId));
+    }
+}

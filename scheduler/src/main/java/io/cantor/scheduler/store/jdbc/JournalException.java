@@ -1,0 +1,8 @@
+package io.cantor.scheduler.store.jdbc;
+
+/** The database refused or failed a journal operation. */
+public final class JournalException extends RuntimeException {
+    public JournalException(String message, Throwable cause) {
+        super(message + ": " + cause.getMessage(), cause);
+    }
+}
