@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +77,7 @@ public final class SchedulerMain {
         }
         config.bootstrapApiKey(apiKey).agentToken(agentToken);
 
-        SchedulerNode node = SchedulerNode.start(config.build(), Clock.systemUTC());
+        SchedulerNode node = SchedulerNode.start(config.build(), SchedulerNode.systemClock());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

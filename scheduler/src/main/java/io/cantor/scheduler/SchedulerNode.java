@@ -81,6 +81,11 @@ public final class SchedulerNode implements AutoCloseable {
         this.services = services;
     }
 
+    /** Wall-clock time at millisecond precision: what the journal and the wire keep. */
+    public static InstantSource systemClock() {
+        return java.time.Clock.tick(java.time.Clock.systemUTC(), java.time.Duration.ofMillis(1));
+    }
+
     public static SchedulerNode start(SchedulerConfig config, InstantSource clock) {
         return start(config, clock, new VertxOptions());
     }

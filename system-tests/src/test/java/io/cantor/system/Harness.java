@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ final class Harness implements AutoCloseable {
     }
 
     SchedulerNode scheduler(SchedulerConfig config) {
-        SchedulerNode node = SchedulerNode.start(config, Clock.systemUTC(), strict());
+        SchedulerNode node = SchedulerNode.start(config, SchedulerNode.systemClock(), strict());
         watch(node.vertx());
         closeables.add(node);
         return node;

@@ -82,6 +82,7 @@ public final class JobRun {
         return vertx.fileSystem().mkdirs(workDir.resolve("input").toString())
                 .compose(v -> fetchInputs())
                 .compose(inputs -> worker.executeBlocking(() -> train(inputs), false))
+                .compose(result -> finalProgress().map(result))
                 .compose(result -> scheduler.uploadArtifact(job.id(), assignment.token(), result.artifact())
                         .compose(v -> scheduler.complete(job.id(), assignment.token(), result.metrics())))
                 .onSuccess(v -> LOG.info("job {} succeeded", job.id()))
@@ -95,6 +96,14 @@ public final class JobRun {
                         return null;
                     });
                 }).mapEmpty();
+    }
+
+    /** Training is over: report its last figures before the upload, so the job never shows a stale epoch. */
+    private Future<Void> finalProgress() {
+        Progress last = progress;
+        progress = new Progress("upload", last.epochs(), last.epochs(), last.steps(), last.steps(), last.loss(),
+                last.samplesPerSecond(), 0);
+        return scheduler.heartbeat(job.id(), assignment.token(), progress).otherwiseEmpty().mapEmpty();
     }
 
     private Future<Inputs> fetchInputs() {
