@@ -3,6 +3,7 @@ package io.cantor.scheduler;
 import io.cantor.model.util.Flags;
 import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.config.SchedulerConfig;
+import io.cantor.scheduler.config.TenantWeights;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 public final class SchedulerMain {
     private static final Set<String> FLAGS = Set.of("http-port", "http-host", "data-dir", "node-name", "cluster-name",
             "hazelcast-host", "hazelcast-port", "members", "kubernetes-service", "jdbc-url", "jdbc-user",
-            "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances");
+            "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances", "tenant-weights");
     private static final Set<String> SWITCHES = Set.of("standalone");
 
     private SchedulerMain() {
@@ -57,6 +58,7 @@ public final class SchedulerMain {
         if (flags.has("http-instances")) {
             config.httpInstances(flags.getInt("http-instances", 1));
         }
+        config.tenantWeights(TenantWeights.parse(flags.get("tenant-weights", env("CANTOR_TENANT_WEIGHTS", null))));
         if (flags.has("blob-dir")) {
             config.blobDir(Path.of(flags.get("blob-dir")));
         }

@@ -12,6 +12,7 @@ import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.auth.Role;
 import io.cantor.scheduler.blob.fs.FsBlobStore;
 import io.cantor.scheduler.cluster.ClusterMember;
+import io.cantor.scheduler.cluster.Ownership;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.lease.LeaseReaper;
@@ -19,6 +20,7 @@ import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeLiveness;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.DispatcherVerticle;
+import io.cantor.scheduler.queue.PlacementCheck;
 import io.cantor.scheduler.store.hazelcast.DocumentMapStore;
 import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
 import io.cantor.scheduler.store.hazelcast.JournalMapStore;
@@ -152,18 +154,21 @@ public final class SchedulerNode implements AutoCloseable {
             apiKeys.register(config.agentToken(), "agents", Set.of(Role.AGENT));
         }
 
-        DispatcherVerticle dispatcherVerticle = new DispatcherVerticle(jobsMap, journal, store, clock, metrics, t -> 1.0);
+        DispatcherVerticle dispatcherVerticle = new DispatcherVerticle(jobsMap, hazelcast.getMap(NodeRegistry.MAP), journal,
+                store, clock, metrics, config.tenantWeights()::weight);
         await(vertx.deployVerticle(dispatcherVerticle));
         AtomicBoolean started = new AtomicBoolean();
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
                 nodes, apiKeys, datasets, blobs, hazelcast.getMap(ClusterMember.IDEMPOTENCY_MAP), metrics, started::get);
         await(vertx.deployVerticle(() -> new HttpApiVerticle(services),
                 new DeploymentOptions().setInstances(config.httpInstances())));
-        deploy(vertx, new LeaseReaper(vertx, journal, store, hazelcast, clock, config.heartbeatInterval(), job -> {
+        Ownership ownership = new Ownership(hazelcast);
+        deploy(vertx, new LeaseReaper(vertx, journal, store, ownership, clock, config.heartbeatInterval(), job -> {
             services.dispatcher().observe(job);
             metrics.finished(job);
         }));
         deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout(), config.heartbeatInterval()));
+        deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, store, ownership, config.heartbeatInterval()));
         started.set(true);
         LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),
                 config.httpHost(), config.httpPort(), config.clusterName(), hazelcast.getCluster().getMembers().size());

@@ -28,6 +28,9 @@ public record Job(String id, String tenant, JobSpec spec, JobState state, long v
         Objects.requireNonNull(notBefore, "notBefore");
     }
 
+    /** How a reason starts when no registered agent could run the job; a claim clears such a note. */
+    public static final String UNSCHEDULABLE = "unschedulable: ";
+
     /** A freshly submitted job. */
     public static Job submitted(String id, String tenant, JobSpec spec, Instant now) {
         return new Job(id, tenant, spec, JobState.QUEUED, 1, 0, null, null, null, null, now, now, now, null, null);
@@ -45,8 +48,9 @@ public record Job(String id, String tenant, JobSpec spec, JobState state, long v
     public Job assign(String nodeId, List<Integer> gpus, Instant now, Duration leaseTtl) {
         JobStateTransitions.require(id, state, JobState.ASSIGNED);
         int next = attempt + 1;
+        String stillTrue = reason != null && reason.startsWith(UNSCHEDULABLE) ? null : reason;
         return new Job(id, tenant, spec, JobState.ASSIGNED, version + 1, next,
-                new Lease(nodeId, next, now.plus(leaseTtl), gpus), null, null, reason,
+                new Lease(nodeId, next, now.plus(leaseTtl), gpus), null, null, stillTrue,
                 createdAt, now, notBefore, startedAt, finishedAt);
     }
 

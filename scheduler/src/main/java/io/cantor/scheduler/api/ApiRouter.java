@@ -46,6 +46,9 @@ public final class ApiRouter {
         router.delete("/jobs/:id").handler(auth.require(Role.SUBMIT)).handler(jobs::cancel);
         router.get("/models/:id").handler(auth.require(Role.READ)).handler(models::download);
         router.get("/nodes").handler(auth.require(Role.ADMIN)).handler(nodes::list);
+        router.post("/nodes/:id/drain").handler(auth.require(Role.ADMIN)).handler(nodes::drain);
+        router.post("/nodes/:id/cordon").handler(auth.require(Role.ADMIN)).handler(nodes::cordon);
+        router.post("/nodes/:id/uncordon").handler(auth.require(Role.ADMIN)).handler(nodes::uncordon);
 
         Handler<RoutingContext> agentAuth = auth.require(Role.AGENT);
         router.post("/agent/v1/register").handler(agentAuth).handler(json).handler(agent::register);

@@ -64,6 +64,7 @@ public final class ClusterMember {
             join.getTcpIpConfig().setEnabled(true);
             if (cfg.members().isEmpty()) {
                 join.getTcpIpConfig().addMember(cfg.hazelcastHost());
+                config.setProperty("hazelcast.wait.seconds.before.join", "0"); // alone: nobody to wait for
             } else {
                 cfg.members().forEach(join.getTcpIpConfig()::addMember);
             }

@@ -22,7 +22,8 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
                               String kubernetesService, String jdbcUrl, String jdbcUser, String jdbcPassword,
                               Path blobDir, Duration heartbeatInterval, RetryBackoff retryBackoff,
                               int defaultMaxAttempts, Duration maxClaimWait, long maxUploadBytes,
-                              String bootstrapApiKey, String agentToken, int httpInstances) {
+                              String bootstrapApiKey, String agentToken, int httpInstances,
+                              TenantWeights tenantWeights) {
 
     public static final int LEASE_HEARTBEATS = 4;
 
@@ -30,6 +31,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         Objects.requireNonNull(dataDir, "dataDir");
         members = members == null ? List.of() : List.copyOf(members);
         blobDir = blobDir == null ? dataDir.resolve("blobs") : blobDir;
+        tenantWeights = tenantWeights == null ? TenantWeights.EQUAL : tenantWeights;
     }
 
     /** A lease is lost after this long without a heartbeat. */
@@ -63,6 +65,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         b.bootstrapApiKey = bootstrapApiKey;
         b.agentToken = agentToken;
         b.httpInstances = httpInstances;
+        b.tenantWeights = tenantWeights;
         return b;
     }
 
@@ -89,6 +92,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         private String bootstrapApiKey;
         private String agentToken;
         private int httpInstances = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private TenantWeights tenantWeights = TenantWeights.EQUAL;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -112,12 +116,13 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         public Builder bootstrapApiKey(String v) { bootstrapApiKey = v; return this; }
         public Builder agentToken(String v) { agentToken = v; return this; }
         public Builder httpInstances(int v) { httpInstances = v; return this; }
+        public Builder tenantWeights(TenantWeights v) { tenantWeights = v; return this; }
 
         public SchedulerConfig build() {
             return new SchedulerConfig(nodeName, httpHost, httpPort, dataDir, clusterName, hazelcastHost, hazelcastPort,
                     members, kubernetesService, jdbcUrl, jdbcUser, jdbcPassword, blobDir, heartbeatInterval,
                     retryBackoff, defaultMaxAttempts, maxClaimWait, maxUploadBytes, bootstrapApiKey, agentToken,
-                    httpInstances);
+                    httpInstances, tenantWeights);
         }
     }
 }

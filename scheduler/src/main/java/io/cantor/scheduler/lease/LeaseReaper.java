@@ -1,8 +1,7 @@
 package io.cantor.scheduler.lease;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.partition.Partition;
 import io.cantor.model.Job;
+import io.cantor.scheduler.cluster.Ownership;
 import io.cantor.scheduler.store.JobJournal;
 import io.cantor.scheduler.store.JobStore;
 import io.cantor.scheduler.tasks.PeriodicTask;
@@ -31,17 +30,17 @@ public final class LeaseReaper implements PeriodicTask {
     private final Vertx vertx;
     private final JobJournal journal;
     private final JobStore jobs;
-    private final HazelcastInstance hazelcast;
+    private final Ownership ownership;
     private final InstantSource clock;
     private final Duration period;
     private final Consumer<Job> requeued;
 
-    public LeaseReaper(Vertx vertx, JobJournal journal, JobStore jobs, HazelcastInstance hazelcast, InstantSource clock,
+    public LeaseReaper(Vertx vertx, JobJournal journal, JobStore jobs, Ownership ownership, InstantSource clock,
                        Duration period, Consumer<Job> requeued) {
         this.vertx = vertx;
         this.journal = journal;
         this.jobs = jobs;
-        this.hazelcast = hazelcast;
+        this.ownership = ownership;
         this.clock = clock;
         this.period = period;
         this.requeued = requeued;
@@ -60,7 +59,7 @@ public final class LeaseReaper implements PeriodicTask {
     @Override
     public Future<List<Job>> runOnce() {
         return vertx.executeBlocking(() -> journal.expiredLeases(clock.instant(), BATCH).stream()
-                        .filter(this::ownedHere).toList())
+                        .filter(ownership::ownsKey).toList())
                 .compose(ids -> {
                     List<Future<Optional<Job>>> rounds = new ArrayList<>();
                     for (String id : ids) {
@@ -83,8 +82,4 @@ public final class LeaseReaper implements PeriodicTask {
                 }));
     }
 
-    private boolean ownedHere(String jobId) {
-        Partition partition = hazelcast.getPartitionService().getPartition(jobId);
-        return partition.getOwner() != null && partition.getOwner().localMember();
-    }
 }

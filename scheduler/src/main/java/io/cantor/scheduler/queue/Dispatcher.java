@@ -78,6 +78,20 @@ public final class Dispatcher {
         });
     }
 
+    /**
+     * A node stopped accepting work (drained, cordoned, lost): its parked claims end empty-handed
+     * now, so that no job is handed to it after the change.
+     */
+    public void nodeStoppedAccepting(String nodeId) {
+        context.runOnContext(v -> {
+            for (Waiter waiter : List.copyOf(waiters)) {
+                if (waiter.node.id().equals(nodeId)) {
+                    expire(waiter);
+                }
+            }
+        });
+    }
+
     /** Runs {@code action} with the index on its own context (for loading and for metrics). */
     public <T> Future<T> withIndex(java.util.function.Function<QueueIndex, T> action) {
         Context caller = vertx.getOrCreateContext();

@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryLoadedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.cantor.model.AgentNode;
 import io.cantor.model.Job;
 import io.cantor.scheduler.store.JobJournal;
 import io.cantor.scheduler.store.JobStore;
@@ -20,6 +21,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class DispatcherVerticle extends VerticleBase {
     private final IMap<String, Job> jobsMap;
+    private final IMap<String, AgentNode> nodesMap;
+    private UUID nodeListener;
     private final JobJournal journal;
     private final JobStore store;
     private final InstantSource clock;
@@ -28,9 +31,10 @@ public final class DispatcherVerticle extends VerticleBase {
     private volatile Dispatcher dispatcher;
     private UUID listener;
 
-    public DispatcherVerticle(IMap<String, Job> jobsMap, JobJournal journal, JobStore store, InstantSource clock,
+    public DispatcherVerticle(IMap<String, Job> jobsMap, IMap<String, AgentNode> nodesMap, JobJournal journal, JobStore store, InstantSource clock,
                               DispatchMetrics metrics, ToDoubleFunction<String> tenantWeights) {
         this.jobsMap = jobsMap;
+        this.nodesMap = nodesMap;
         this.journal = journal;
         this.store = store;
         this.clock = clock;
@@ -46,7 +50,14 @@ public final class DispatcherVerticle extends VerticleBase {
     public Future<?> start() {
         dispatcher = new Dispatcher(vertx, context, new QueueIndex(tenantWeights), store, clock, metrics);
         // Listen first, then load: a change that races the load arrives as an event with a higher version.
-        return vertx.executeBlocking(() -> jobsMap.addEntryListener(new Changes(dispatcher), true))
+        return vertx.executeBlocking(() -> {
+                    nodeListener = nodesMap.addEntryListener((EntryUpdatedListener<String, AgentNode>) event -> {
+                        if (!event.getValue().state().acceptsWork()) {
+                            dispatcher.nodeStoppedAccepting(event.getKey());
+                        }
+                    }, true);
+                    return jobsMap.addEntryListener(new Changes(dispatcher), true);
+                })
                 .compose(id -> {
                     listener = id;
                     return vertx.executeBlocking(journal::queuedJobs);
@@ -56,8 +67,17 @@ public final class DispatcherVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        UUID id = listener;
-        return id == null ? Future.succeededFuture() : vertx.executeBlocking(() -> jobsMap.removeEntryListener(id));
+        UUID jobs = listener;
+        UUID nodes = nodeListener;
+        return vertx.executeBlocking(() -> {
+            if (jobs != null) {
+                jobsMap.removeEntryListener(jobs);
+            }
+            if (nodes != null) {
+                nodesMap.removeEntryListener(nodes);
+            }
+            return null;
+        });
     }
 
     /** Hazelcast's event threads hand each new job value to the dispatcher's context. */

@@ -184,6 +184,17 @@ public final class QueueIndex {
         return depth;
     }
 
+    /** Ids of the queued jobs that ask for exactly this shape (ready or backed off). */
+    public List<String> jobsWithShape(ResourceRequest shape) {
+        List<String> ids = new ArrayList<>();
+        for (Entry e : byId.values()) {
+            if (e.resources().equals(shape)) {
+                ids.add(e.jobId());
+            }
+        }
+        return ids;
+    }
+
     List<String> tenantsInServiceOrder() {
         List<String> order = new ArrayList<>();
         active.forEach(t -> order.add(t.tenant));

@@ -81,8 +81,8 @@ public final class HazelcastJobStore implements JobStore {
     }
 
     @Override
-    public Future<Job> annotate(String jobId, String reason) {
-        return run(jobId, new JobProcessors.Annotate(clock.instant(), reason));
+    public Future<Job> annotate(String jobId, String reason, String onlyReplacing) {
+        return run(jobId, new JobProcessors.Annotate(clock.instant(), reason, onlyReplacing));
     }
 
     private Future<Job> run(String jobId, JobProcessors.JobProcessor processor) {

@@ -378,20 +378,32 @@ public final class JobProcessors implements DataSerializableFactory {
         }
     }
 
+    /**
+     * Sets the job's reason without changing its state. With {@code onlyReplacing}, it applies only
+     * when the current reason starts with that prefix (clearing a note this task wrote, not another).
+     */
     static final class Annotate extends JobProcessor {
         private String reason;
+        private String onlyReplacing;
 
         Annotate() {
         }
 
-        Annotate(Instant now, String reason) {
+        Annotate(Instant now, String reason, String onlyReplacing) {
             super(now);
             this.reason = reason;
+            this.onlyReplacing = onlyReplacing;
         }
 
         @Override
         Job apply(Job job) {
-            return job.state().isTerminal() ? job : job.withReason(reason, now());
+            if (job.state().isTerminal()) {
+                return job;
+            }
+            if (onlyReplacing != null && (job.reason() == null || !job.reason().startsWith(onlyReplacing))) {
+                return job;
+            }
+            return job.withReason(reason, now());
         }
 
         @Override
@@ -402,11 +414,13 @@ public final class JobProcessors implements DataSerializableFactory {
         @Override
         void writeFields(ObjectDataOutput out) throws IOException {
             out.writeString(reason);
+            out.writeString(onlyReplacing);
         }
 
         @Override
         void readFields(ObjectDataInput in) throws IOException {
             reason = in.readString();
+            onlyReplacing = in.readString();
         }
     }
 

@@ -1,0 +1,142 @@
+package io.cantor.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobTest {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final Duration LEASE = Duration.ofSeconds(20);
+    static final RetryBackoff BACKOFF = new RetryBackoff(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(1));
+
+    static Job queued(int maxAttempts) {
+        JobSpec spec = JobSpec.training("d1", TrainingParams.DEFAULTS, 0, ResourceRequest.ANY).withMaxAttempts(maxAttempts);
+        return Job.submitted("j1", "t1", spec, T0);
+    }
+
+    @Test
+    void assignStartsAnAttemptWhoseNumberIsTheFencingToken() {
+        Job job = queued(3).assign("n1", List.of(0), T0.plusSeconds(1), LEASE);
+        assertEquals(JobState.ASSIGNED, job.state());
+        assertEquals(1, job.attempt());
+        assertEquals(1, job.lease().token());
+        assertEquals(T0.plusSeconds(21), job.lease().expiresAt());
+        assertEquals(2, job.version());
+        assertEquals(List.of(0), job.lease().gpus());
+    }
+
+    @Test
+    void theFirstHeartbeatStartsTheJobAndEveryHeartbeatExtendsTheLease() {
+        Job assigned = queued(3).assign("n1", List.of(), T0, LEASE);
+        Progress p = new Progress("train", 1, 10, 5, 50, 0.5, 10, 100);
+        Job running = assigned.heartbeat(1, p, T0.plusSeconds(5), LEASE);
+        assertEquals(JobState.RUNNING, running.state());
+        assertEquals(T0.plusSeconds(5), running.startedAt());
+        assertEquals(T0.plusSeconds(25), running.lease().expiresAt());
+        assertEquals(p, running.progress());
+        Job later = running.heartbeat(1, null, T0.plusSeconds(10), LEASE);
+        assertEquals(T0.plusSeconds(5), later.startedAt(), "startedAt stays the first start");
+        assertEquals(p, later.progress(), "a heartbeat without progress keeps the last");
+        assertEquals(running.version() + 1, later.version());
+    }
+
+    @Test
+    void aStaleTokenChangesNothing() {
+        Job running = queued(3).assign("n1", List.of(), T0, LEASE).heartbeat(1, null, T0, LEASE);
+        StaleLeaseException e = assertThrows(StaleLeaseException.class,
+                () -> running.heartbeat(0, null, T0, LEASE));
+        assertEquals(0, e.presented());
+        assertEquals(1, e.current());
+        assertThrows(StaleLeaseException.class, () -> running.succeed(2, null, T0));
+        assertThrows(StaleLeaseException.class, () -> running.fail(7, "x", true, T0, BACKOFF));
+        assertThrows(StaleLeaseException.class, () -> queued(3).heartbeat(0, null, T0, LEASE), "no lease yet");
+    }
+
+    @Test
+    void aRetryableFailureRequeuesWithBackoffUntilAttemptsRunOut() {
+        Job first = queued(2).assign("n1", List.of(), T0, LEASE);
+        Job requeued = first.fail(1, "CUDA out of memory", true, T0.plusSeconds(3), BACKOFF);
+        assertEquals(JobState.QUEUED, requeued.state());
+        assertEquals("CUDA out of memory", requeued.reason());
+        assertEquals(T0.plusSeconds(8), requeued.notBefore());
+        assertFalse(requeued.isClaimableAt(T0.plusSeconds(7)));
+        assertTrue(requeued.isClaimableAt(T0.plusSeconds(8)));
+
+        Job second = requeued.assign("n2", List.of(), T0.plusSeconds(9), LEASE);
+        assertEquals(2, second.attempt());
+        Job failed = second.fail(2, "CUDA out of memory", true, T0.plusSeconds(10), BACKOFF);
+        assertEquals(JobState.FAILED, failed.state());
+        assertTrue(failed.reason().contains("gave up after 2 attempts"), failed.reason());
+        assertEquals(T0.plusSeconds(10), failed.finishedAt());
+    }
+
+    @Test
+    void aFatalFailureFailsAtOnce() {
+        Job failed = queued(5).assign("n1", List.of(), T0, LEASE).fail(1, "not audio", false, T0, BACKOFF);
+        assertEquals(JobState.FAILED, failed.state());
+        assertEquals("not audio", failed.reason());
+    }
+
+    @Test
+    void anExpiredLeaseRequeuesAndOnlyAnExpiredOne() {
+        Job assigned = queued(3).assign("n1", List.of(), T0, LEASE);
+        assertThrows(IllegalStateException.class, () -> assigned.expireLease(T0.plusSeconds(19), BACKOFF));
+        Job requeued = assigned.expireLease(T0.plusSeconds(20), BACKOFF);
+        assertEquals(JobState.QUEUED, requeued.state());
+        assertTrue(requeued.reason().startsWith("lease lost: node n1"), requeued.reason());
+        assertEquals(1, requeued.attempt(), "the next claim makes attempt 2");
+        assertEquals(2, requeued.assign("n2", List.of(), T0.plusSeconds(30), LEASE).lease().token());
+    }
+
+    @Test
+    void theLastExpiredLeaseFailsTheJob() {
+        Job job = queued(1).assign("n1", List.of(), T0, LEASE).expireLease(T0.plusSeconds(60), BACKOFF);
+        assertEquals(JobState.FAILED, job.state());
+    }
+
+    @Test
+    void succeedingKeepsTheResultAndEndsTheJob() {
+        JobResult result = new JobResult("models/j1.zip", 10, "abc", Map.of("mcd_db", 5.5));
+        Job done = queued(3).assign("n1", List.of(), T0, LEASE).heartbeat(1, null, T0, LEASE).succeed(1, result, T0.plusSeconds(9));
+        assertEquals(JobState.SUCCEEDED, done.state());
+        assertEquals(result, done.result());
+        assertNull(done.reason());
+        assertThrows(IllegalTransitionException.class, () -> done.cancel("late", T0));
+    }
+
+    @Test
+    void cancelWorksFromEveryLiveState() {
+        assertEquals(JobState.CANCELLED, queued(3).cancel("user", T0).state());
+        Job running = queued(3).assign("n1", List.of(), T0, LEASE).heartbeat(1, null, T0, LEASE);
+        Job cancelled = running.cancel("user", T0);
+        assertEquals(JobState.CANCELLED, cancelled.state());
+        assertEquals(running.lease(), cancelled.lease(), "the last holder is remembered, to tell it to stop");
+        assertThrows(IllegalTransitionException.class, () -> cancelled.heartbeat(1, null, T0, LEASE));
+    }
+
+    @Test
+    void annotatingAReasonIsAChangeOnlyWhenTheReasonChanges() {
+        Job job = queued(3);
+        Job noted = job.withReason("no agent has 2 GPUs", T0);
+        assertEquals(job.version() + 1, noted.version());
+        assertEquals(noted, noted.withReason("no agent has 2 GPUs", T0.plusSeconds(1)));
+    }
+
+    @Test
+    void backoffGrowsExponentiallyUpToItsCap() {
+        assertEquals(Duration.ofSeconds(5), BACKOFF.delayAfter(1));
+        assertEquals(Duration.ofSeconds(10), BACKOFF.delayAfter(2));
+        assertEquals(Duration.ofSeconds(40), BACKOFF.delayAfter(4));
+        assertEquals(Duration.ofMinutes(1), BACKOFF.delayAfter(10));
+        assertEquals(Duration.ofMinutes(1), BACKOFF.delayAfter(1000));
+    }
+}
