@@ -15,6 +15,8 @@ import io.cantor.scheduler.cluster.ClusterMember;
 import io.cantor.scheduler.cluster.Ownership;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.idempotency.IdempotencyKeys;
+import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.lease.LeaseReaper;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeLiveness;
@@ -107,7 +109,7 @@ public final class SchedulerNode implements AutoCloseable {
                 HazelcastJobStore.MAP, new JournalMapStore(journal),
                 DatasetService.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "datasets", Dataset.class)),
                 ApiKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "api-keys", ApiKey.class)),
-                ClusterMember.IDEMPOTENCY_MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", String.class)));
+                IdempotencyKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", Reservation.class)));
         HazelcastInstance hazelcast;
         try {
             hazelcast = ClusterMember.start(config, journals);
@@ -159,7 +161,8 @@ public final class SchedulerNode implements AutoCloseable {
         await(vertx.deployVerticle(dispatcherVerticle));
         AtomicBoolean started = new AtomicBoolean();
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
-                nodes, apiKeys, datasets, blobs, hazelcast.getMap(ClusterMember.IDEMPOTENCY_MAP), metrics, started::get);
+                nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),
+                metrics, started::get);
         await(vertx.deployVerticle(() -> new HttpApiVerticle(services),
                 new DeploymentOptions().setInstances(config.httpInstances())));
         Ownership ownership = new Ownership(hazelcast);

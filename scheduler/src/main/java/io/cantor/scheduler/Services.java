@@ -1,11 +1,11 @@
 package io.cantor.scheduler;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.Dispatcher;
@@ -19,6 +19,6 @@ import java.util.function.BooleanSupplier;
 /** What a scheduler node's parts share, wired once by {@link SchedulerNode}. */
 public record Services(Vertx vertx, SchedulerConfig config, InstantSource clock, HazelcastInstance hazelcast,
                        JobStore jobs, JobJournal journal, Dispatcher dispatcher, NodeRegistry nodes, ApiKeys apiKeys,
-                       DatasetService datasets, BlobStore blobs, IMap<String, String> idempotency,
+                       DatasetService datasets, BlobStore blobs, IdempotencyKeys idempotency,
                        SchedulerMetrics metrics, BooleanSupplier started) {
 }

@@ -8,6 +8,8 @@ import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.cluster.ClusterMember;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.idempotency.IdempotencyKeys;
+import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.store.hazelcast.DocumentMapStore;
 import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
 import io.cantor.scheduler.store.hazelcast.JournalMapStore;
@@ -64,7 +66,7 @@ public final class TestCluster implements AutoCloseable {
                 HazelcastJobStore.MAP, new JournalMapStore(journal),
                 DatasetService.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "datasets", Dataset.class)),
                 ApiKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "api-keys", ApiKey.class)),
-                ClusterMember.IDEMPOTENCY_MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", String.class)));
+                IdempotencyKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", Reservation.class)));
         HazelcastInstance member = ClusterMember.start(config, journals);
         members.add(member);
         return member;

@@ -1,6 +1,5 @@
 package io.cantor.scheduler.api;
 
-import com.hazelcast.map.IMap;
 import io.cantor.model.Dataset;
 import io.cantor.model.FieldError;
 import io.cantor.model.Ids;
@@ -11,7 +10,8 @@ import io.cantor.model.JobState;
 import io.cantor.model.TrainingParams;
 import io.cantor.model.json.Json;
 import io.cantor.scheduler.auth.Principal;
-import io.cantor.scheduler.cluster.PutIfAbsent;
+import io.cantor.scheduler.idempotency.IdempotencyKeys;
+import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.queue.Dispatcher;
@@ -39,13 +39,13 @@ final class JobsApi {
     private final JobJournal journal;
     private final DatasetService datasets;
     private final Dispatcher dispatcher;
-    private final IMap<String, String> idempotency;
+    private final IdempotencyKeys idempotency;
     private final InstantSource clock;
     private final SchedulerMetrics metrics;
     private final int defaultMaxAttempts;
 
     JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher,
-            IMap<String, String> idempotency, InstantSource clock, SchedulerMetrics metrics, int defaultMaxAttempts) {
+            IdempotencyKeys idempotency, InstantSource clock, SchedulerMetrics metrics, int defaultMaxAttempts) {
         this.vertx = vertx;
         this.jobs = jobs;
         this.journal = journal;
@@ -91,12 +91,14 @@ final class JobsApi {
                                 request.maxAttemptsOr(defaultMaxAttempts), request.resources(), key, request.notifications());
                         return jobs.enqueue(Job.submitted(jobId, principal.tenant(), spec, clock.instant()));
                     })
+                    .compose(job -> key == null ? Future.succeededFuture(job)
+                            : idempotency.commit(principal.tenant(), key, jobId).map(v -> job))
                     .onSuccess(job -> {
                         dispatcher.observe(job);
                         metrics.submitted(job);
                         respond(ctx, 202, job);
                     })
-                    .recover(failure -> release(principal.tenant(), key).transform(v -> Future.failedFuture(failure)))
+                    .recover(failure -> release(principal.tenant(), key, jobId).transform(v -> Future.failedFuture(failure)))
                     .mapEmpty();
         }).onFailure(ctx::fail);
     }
@@ -220,23 +222,21 @@ final class JobsApi {
         return key;
     }
 
-    /** Reserves the idempotency key for {@code jobId}; returns the job id an earlier request reserved, if any. */
-    private Future<Optional<String>> reserve(String tenant, String key, String jobId) {
-        if (key == null) {
-            return Future.succeededFuture(Optional.empty());
-        }
-        return Future.fromCompletionStage(idempotency.submitToKey(tenant + "\n" + key, new PutIfAbsent<>(jobId)),
-                vertx.getOrCreateContext()).map(Optional::ofNullable);
+    /** Reserves the idempotency key for {@code jobId}; returns the reservation of an earlier request, if any. */
+    private Future<Optional<Reservation>> reserve(String tenant, String key, String jobId) {
+        return key == null ? Future.succeededFuture(Optional.empty()) : idempotency.reserve(tenant, key, jobId);
     }
 
-    private Future<Void> release(String tenant, String key) {
-        if (key == null) {
-            return Future.succeededFuture();
-        }
-        return Future.fromCompletionStage(idempotency.removeAsync(tenant + "\n" + key), vertx.getOrCreateContext()).mapEmpty();
+    private Future<Void> release(String tenant, String key, String jobId) {
+        return key == null ? Future.succeededFuture() : idempotency.release(tenant, key, jobId);
     }
 
-    private Future<Void> replay(RoutingContext ctx, Principal principal, String jobId) {
+    private Future<Void> replay(RoutingContext ctx, Principal principal, Reservation earlier) {
+        if (!earlier.committed()) {
+            return Future.failedFuture(ApiException.conflict("idempotency-in-progress",
+                    "a request with this Idempotency-Key is still being processed; retry shortly"));
+        }
+        String jobId = earlier.jobId();
         return jobs.find(jobId).map(found -> {
             Job job = found.filter(j -> j.tenant().equals(principal.tenant()))
                     .orElseThrow(() -> ApiException.conflict("idempotency-in-progress",

@@ -21,6 +21,9 @@ import io.cantor.scheduler.auth.ApiKey;
 import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.idempotency.IdempotencyKeys;
+import io.cantor.scheduler.idempotency.Reservation;
+import io.cantor.scheduler.idempotency.ReservationProcessors;
 import io.cantor.scheduler.nodes.NodeProcessors;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
@@ -34,8 +37,6 @@ import java.util.UUID;
  * backup each, write-through journals, and Cantor's serializers.
  */
 public final class ClusterMember {
-    public static final String IDEMPOTENCY_MAP = "idempotency";
-
     private ClusterMember() {
     }
 
@@ -73,15 +74,16 @@ public final class ClusterMember {
         config.getSerializationConfig()
                 .addDataSerializableFactory(JobProcessors.FACTORY_ID, new JobProcessors())
                 .addDataSerializableFactory(NodeProcessors.FACTORY_ID, new NodeProcessors())
-                .addDataSerializableFactory(PutIfAbsent.FACTORY_ID, PutIfAbsent.factory())
+                .addDataSerializableFactory(ReservationProcessors.FACTORY_ID, new ReservationProcessors())
                 .addSerializerConfig(new SerializerConfig().setTypeClass(Job.class).setImplementation(new JobSerializer()))
                 .addSerializerConfig(json(Dataset.class, 1002))
                 .addSerializerConfig(json(AgentNode.class, 1003))
-                .addSerializerConfig(json(ApiKey.class, 1004));
+                .addSerializerConfig(json(ApiKey.class, 1004))
+                .addSerializerConfig(json(Reservation.class, 1005));
 
         config.addMapConfig(journaled(HazelcastJobStore.MAP, journals, MapStoreConfig.InitialLoadMode.EAGER));
         config.addMapConfig(journaled(DatasetService.MAP, journals, MapStoreConfig.InitialLoadMode.LAZY));
-        config.addMapConfig(journaled(IDEMPOTENCY_MAP, journals, MapStoreConfig.InitialLoadMode.LAZY));
+        config.addMapConfig(journaled(IdempotencyKeys.MAP, journals, MapStoreConfig.InitialLoadMode.LAZY));
         config.addMapConfig(journaled(ApiKeys.MAP, journals, MapStoreConfig.InitialLoadMode.LAZY)
                 .setNearCacheConfig(new NearCacheConfig(ApiKeys.MAP)
                         .setInvalidateOnChange(true)
