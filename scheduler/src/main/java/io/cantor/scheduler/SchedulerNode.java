@@ -170,7 +170,9 @@ public final class SchedulerNode implements AutoCloseable {
             services.dispatcher().observe(job);
             metrics.finished(job);
         }));
-        deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout(), config.heartbeatInterval()));
+        // A node parked in a long poll is alive without calling in: allow for that wait too.
+        deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout().plus(config.maxClaimWait()),
+                config.heartbeatInterval()));
         deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, store, ownership, config.heartbeatInterval()));
         started.set(true);
         LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),

@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param attempt   how many times the job has been handed to an agent; the current lease's token
  * @param lease     the agent's hold while {@link JobState#holdsLease()}; the last holder otherwise
- * @param reason    why the job was last requeued, why it failed, or why it cannot be placed
+ * @param reason    why the job was last requeued (kept after it succeeds), why it failed, or why it cannot be placed
  * @param notBefore a requeued job waits until then (backoff)
  */
 public record Job(String id, String tenant, JobSpec spec, JobState state, long version, int attempt,
@@ -75,7 +75,7 @@ public record Job(String id, String tenant, JobSpec spec, JobState state, long v
     public Job succeed(long token, JobResult outcome, Instant now) {
         requireToken(token);
         JobStateTransitions.require(id, state, JobState.SUCCEEDED);
-        return new Job(id, tenant, spec, JobState.SUCCEEDED, version + 1, attempt, lease, progress, outcome, null,
+        return new Job(id, tenant, spec, JobState.SUCCEEDED, version + 1, attempt, lease, progress, outcome, reason,
                 createdAt, now, notBefore, startedAt == null ? now : startedAt, now);
     }
 

@@ -67,6 +67,20 @@ final class Harness implements AutoCloseable {
         return AgentMain.start(vertx, config);
     }
 
+    /** An agent in its own JVM, so that a test can kill it for real (SIGKILL). Its output goes to a log file. */
+    Process agentProcess(String nodeId, String schedulerUrl) throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path work = Files.createDirectories(root.resolve("agent-" + nodeId));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-cp", classpath, "io.cantor.agent.AgentMain",
+                "--scheduler", schedulerUrl, "--token", AGENT_TOKEN, "--node-id", nodeId, "--work-dir", work.toString(),
+                "--metrics-port", "-1", "--device", "cpu", "--claim-wait-seconds", "5");
+        pb.redirectErrorStream(true).redirectOutput(root.resolve("agent-" + nodeId + ".log").toFile());
+        Process process = pb.start();
+        closeables.add(() -> process.destroyForcibly().waitFor());
+        return process;
+    }
+
     /**
      * Vert.x options that report an event loop held for over a second. Training shares the JVM and
      * the machine's two cores in these tests, so the bound leaves room for scheduling and GC; the

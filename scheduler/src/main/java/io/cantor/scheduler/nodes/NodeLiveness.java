@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Marks agent nodes LOST once they have been silent longer than a lease lasts, so nothing more
+ * Marks agent nodes LOST once they have been silent longer than a lease plus a long poll last, so nothing more
  * is handed to them; their jobs' leases run out too, and the {@link io.cantor.scheduler.lease.LeaseReaper}
  * requeues them. Each member looks after the node entries it owns.
  */
@@ -50,7 +50,7 @@ public final class NodeLiveness implements PeriodicTask {
         return nodes.ownedByThisMember().compose(owned -> {
             List<Future<Optional<AgentNode>>> marks = new ArrayList<>();
             for (AgentNode node : owned) {
-                if (node.state() != NodeState.LOST && node.lastSeenAt().isBefore(silentSince)) {
+                if (!node.lost() && node.lastSeenAt().isBefore(silentSince)) {
                     marks.add(nodes.markLostIfSilentSince(node.id(), silentSince));
                 }
             }

@@ -27,7 +27,7 @@ public final class NodeProcessors implements DataSerializableFactory {
         };
     }
 
-    /** The node called in: note the time, and bring a LOST node back to ACTIVE. */
+    /** The node called in: note the time; a node that was lost is back. */
     static final class Seen implements EntryProcessor<String, AgentNode, AgentNode>, IdentifiedDataSerializable {
         private long nowMillis;
 
@@ -45,9 +45,6 @@ public final class NodeProcessors implements DataSerializableFactory {
                 return null;
             }
             AgentNode next = node.seenAt(Instant.ofEpochMilli(nowMillis));
-            if (next.state() == NodeState.LOST) {
-                next = next.withState(NodeState.ACTIVE);
-            }
             entry.setValue(next);
             return next;
         }
@@ -74,8 +71,8 @@ public final class NodeProcessors implements DataSerializableFactory {
     }
 
     /**
-     * Moves a node to {@code to}. With {@code onlyIfSilentSinceMillis > 0} it applies only if the
-     * node has not been seen since then (liveness must not mark a node lost that just called in).
+     * Moves a node to {@code to}: an operator's state, or LOST. Marking lost applies only if the node
+     * has not been seen since {@code onlyIfSilentSinceMillis} (it must not mark a node that just called in).
      */
     static final class SetState implements EntryProcessor<String, AgentNode, AgentNode>, IdentifiedDataSerializable {
         private NodeState to;
@@ -95,14 +92,20 @@ public final class NodeProcessors implements DataSerializableFactory {
             if (node == null) {
                 return null;
             }
-            if (onlyIfSilentSinceMillis > 0 && node.lastSeenAt().toEpochMilli() > onlyIfSilentSinceMillis) {
-                return node;
+            AgentNode next;
+            if (to == NodeState.LOST) {
+                if (node.lost() || node.lastSeenAt().toEpochMilli() > onlyIfSilentSinceMillis) {
+                    return node;
+                }
+                next = node.markedLost();
+            } else {
+                if (node.adminState() == to) {
+                    return node;
+                }
+                next = node.withAdminState(to);
             }
-            if (node.state() != to) {
-                node = node.withState(to);
-                entry.setValue(node);
-            }
-            return node;
+            entry.setValue(next);
+            return next;
         }
 
         @Override

@@ -29,16 +29,13 @@ public final class NodeRegistry {
         this.clock = clock;
     }
 
-    /**
-     * (Re-)registers a node. A restarted agent keeps an operator's DRAINING or CORDONED; a LOST
-     * node comes back ACTIVE.
-     */
+    /** (Re-)registers a node. A restarted agent keeps an operator's DRAINING or CORDONED. */
     public Future<AgentNode> register(String nodeId, Capabilities capabilities, String agentVersion) {
         Instant now = clock.instant();
         return future(nodes.getAsync(nodeId)).compose(previous -> {
-            NodeState state = previous == null || previous.state() == NodeState.LOST ? NodeState.ACTIVE : previous.state();
+            NodeState state = previous == null ? NodeState.ACTIVE : previous.adminState();
             Instant since = previous == null ? now : previous.registeredAt();
-            AgentNode node = new AgentNode(nodeId, capabilities, state, agentVersion, since, now);
+            AgentNode node = new AgentNode(nodeId, capabilities, state, false, agentVersion, since, now);
             return future(nodes.setAsync(nodeId, node)).map(v -> node);
         });
     }
