@@ -67,7 +67,8 @@ public final class AudioDecoder {
     private static AudioClip decodeFlac(ByteBuffer file) throws IOException {
         MonoMixer mixer = new MonoMixer();
         FlacDecoder.StreamInfo info = FlacDecoder.decode(file, mixer, false);
-        return new AudioClip(Arrays.copyOf(mixer.out, mixer.length), info.sampleRate());
+        float[] samples = mixer.out.length == mixer.length ? mixer.out : Arrays.copyOf(mixer.out, mixer.length);
+        return new AudioClip(samples, info.sampleRate());
     }
 
     /** Averages a FLAC block's channels into a growing float array. */
