@@ -21,14 +21,18 @@ import java.util.Set;
  * @param holdoutFraction share of recordings kept out of training for evaluation
  * @param seed            makes data split and initialisation repeatable
  * @param baseModel       id of an earlier succeeded training job whose model is the starting point
+ * @param task            {@code voice}: learn one speaker's voice (the usual job); {@code base}: learn a base
+ *                        model (content encoder and generator prior) from a multi-speaker corpus
  */
 public record TrainingParams(int epochs, int maxSteps, int batchSize, int sampleRate, String modelSize,
                              double learningRate, int checkpointEvery, double holdoutFraction, long seed,
-                             String baseModel) {
+                             String baseModel, String task) {
 
     public static final Set<Integer> SAMPLE_RATES = Set.of(32000, 40000, 48000);
     public static final Set<String> MODEL_SIZES = Set.of("tiny", "small", "rvc");
-    public static final TrainingParams DEFAULTS = new TrainingParams(20, 0, 8, 40000, "small", 2e-4, 5, 0.1, 1234L, null);
+    public static final Set<String> TASKS = Set.of("voice", "base");
+    public static final TrainingParams DEFAULTS = new TrainingParams(20, 0, 8, 40000, "small", 2e-4, 5, 0.1, 1234L, null,
+            "voice");
 
     @JsonCreator
     public static TrainingParams fromJson(@JsonProperty("epochs") Integer epochs,
@@ -40,7 +44,8 @@ public record TrainingParams(int epochs, int maxSteps, int batchSize, int sample
                                           @JsonProperty("checkpointEvery") Integer checkpointEvery,
                                           @JsonProperty("holdoutFraction") Double holdoutFraction,
                                           @JsonProperty("seed") Long seed,
-                                          @JsonProperty("baseModel") String baseModel) {
+                                          @JsonProperty("baseModel") String baseModel,
+                                          @JsonProperty("task") String task) {
         TrainingParams d = DEFAULTS;
         return new TrainingParams(
                 epochs == null ? d.epochs : epochs,
@@ -52,7 +57,8 @@ public record TrainingParams(int epochs, int maxSteps, int batchSize, int sample
                 checkpointEvery == null ? d.checkpointEvery : checkpointEvery,
                 holdoutFraction == null ? d.holdoutFraction : holdoutFraction,
                 seed == null ? d.seed : seed,
-                baseModel);
+                baseModel,
+                task == null ? d.task : task);
     }
 
     public List<FieldError> validate(String prefix) {
@@ -72,6 +78,9 @@ public record TrainingParams(int epochs, int maxSteps, int batchSize, int sample
         range(errors, prefix + ".checkpointEvery", checkpointEvery, 0, 10_000);
         if (!(holdoutFraction >= 0 && holdoutFraction <= 0.5)) {
             errors.add(new FieldError(prefix + ".holdoutFraction", "must be in [0, 0.5]"));
+        }
+        if (task == null || !TASKS.contains(task)) {
+            errors.add(new FieldError(prefix + ".task", "must be voice or base"));
         }
         if (baseModel != null && (baseModel.isBlank() || baseModel.length() > 64)) {
             errors.add(new FieldError(prefix + ".baseModel", "must be a job id"));

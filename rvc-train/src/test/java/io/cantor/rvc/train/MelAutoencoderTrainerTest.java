@@ -38,7 +38,7 @@ class MelAutoencoderTrainerTest {
         for (int i = 0; i < 4; i++) {
             clips.add(writeVoiceLikeWav(dir.resolve("clip" + i + ".wav"), 110 + 30 * i, 2.0));
         }
-        TrainingParams params = TrainingParams.fromJson(15, null, 16, null, "tiny", 1e-3, null, 0.25, 7L, null);
+        TrainingParams params = TrainingParams.fromJson(15, null, 16, null, "tiny", 1e-3, null, 0.25, 7L, null, null);
         List<Progress> reports = new ArrayList<>();
         TrainingResult result = new MelAutoencoderTrainer().train(
                 new TrainingRequest("job-1", clips, params, "cpu", Files.createDirectories(dir.resolve("work")), null, null),
@@ -64,7 +64,7 @@ class MelAutoencoderTrainerTest {
     @Test
     void stopsWhenCancelled() throws Exception {
         Path clip = writeVoiceLikeWav(dir.resolve("a.wav"), 150, 2.0);
-        TrainingParams params = TrainingParams.fromJson(50, null, 8, null, "tiny", null, null, 0.0, null, null);
+        TrainingParams params = TrainingParams.fromJson(50, null, 8, null, "tiny", null, null, 0.0, null, null, null);
         assertThrows(TrainingCancelledException.class, () -> new MelAutoencoderTrainer().train(
                 new TrainingRequest("job-2", List.of(clip), params, "cpu", dir, null, null),
                 new TrainingListener() {

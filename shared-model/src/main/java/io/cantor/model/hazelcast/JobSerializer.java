@@ -93,6 +93,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
             out.writeDouble(p.holdoutFraction());
             out.writeLong(p.seed());
             out.writeString(p.baseModel());
+            out.writeString(p.task());
         }
         ConversionParams c = spec.conversion();
         out.writeBoolean(c != null);
@@ -118,7 +119,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
         TrainingParams params = null;
         if (in.readBoolean()) {
             params = new TrainingParams(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readString(),
-                    in.readDouble(), in.readInt(), in.readDouble(), in.readLong(), in.readString());
+                    in.readDouble(), in.readInt(), in.readDouble(), in.readLong(), in.readString(), in.readString());
         }
         ConversionParams conversion = null;
         if (in.readBoolean()) {

@@ -33,7 +33,7 @@ class JobSerializerTest {
 
     static Job everyFieldSet() {
         Instant t = Instant.parse("2026-03-04T05:06:07.089Z");
-        JobSpec spec = new JobSpec(JobKind.CONVERT, "d1", TrainingParams.fromJson(7, 100, 4, 48000, "rvc", 1e-4, 2, 0.2, 99L, "base-job"),
+        JobSpec spec = new JobSpec(JobKind.CONVERT, "d1", TrainingParams.fromJson(7, 100, 4, 48000, "rvc", 1e-4, 2, 0.2, 99L, "base-job", "base"),
                 new ConversionParams("m1", "in/x.wav", -3.5, 0.6), 7, 5,
                 new ResourceRequest(2, 40_000, Map.of("gpu.model", "H100", "zone", "b")), "idem-1",
                 new Notify("https://hooks.example/x", "a@b.example"));

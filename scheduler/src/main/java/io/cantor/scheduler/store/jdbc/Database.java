@@ -16,7 +16,7 @@ import java.sql.Statement;
 public final class Database implements AutoCloseable {
 
     public enum Dialect {
-        H2("CLOB", "BLOB"),
+        H2("CHARACTER VARYING", "BINARY VARYING"),
         POSTGRESQL("TEXT", "BYTEA");
 
         final String text;
