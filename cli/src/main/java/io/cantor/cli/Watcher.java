@@ -17,30 +17,48 @@ final class Watcher {
         this.out = out;
     }
 
-    /** @return 0 if the job succeeded, 1 if it failed or was cancelled */
+    /**
+     * Follows the job's server-sent events (no polling), reconnecting with {@code Last-Event-ID}
+     * if the connection drops, and prints a line per change.
+     *
+     * @return 0 if the job succeeded, 1 if it failed or was cancelled
+     */
     int watch(String id) throws IOException, InterruptedException {
-        String last = "";
-        while (true) {
-            JsonNode job = client.job(id);
-            String line = line(job);
-            if (!line.equals(last)) {
-                out.println(line);
-                last = line;
+        String[] last = {null};
+        String[] state = {null};
+        int failures = 0;
+        while (state[0] == null) {
+            try {
+                client.events(id, last[0], (event, eventId, data) -> {
+                    last[0] = eventId;
+                    JsonNode e = io.cantor.model.json.Json.mapper().readTree(data);
+                    out.println(eventLine(e));
+                    if (event.equals("job.succeeded") || event.equals("job.failed") || event.equals("job.cancelled")) {
+                        state[0] = e.path("data").path("state").asText();
+                        return false;
+                    }
+                    return true;
+                });
+            } catch (CantorClient.CliException e) {
+                throw e; // the server refused (unknown job, bad key): no point in retrying
+            } catch (IOException e) {
+                if (++failures > 30) {
+                    throw e;
+                }
+                Thread.sleep(1000);
             }
-            String state = job.path("state").asText();
-            if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
-                out.println(summary(job));
-                return state.equals("SUCCEEDED") ? 0 : 1;
-            }
-            Thread.sleep(1000);
         }
+        JsonNode job = client.job(id);
+        out.println(summary(job));
+        return "SUCCEEDED".equals(job.path("state").asText()) ? 0 : 1;
     }
 
-    static String line(JsonNode job) {
-        String state = job.path("state").asText();
-        JsonNode p = job.path("progress");
-        StringBuilder s = new StringBuilder(String.format("%-9s", state));
-        if (!p.isMissingNode() && (state.equals("RUNNING") || state.equals("ASSIGNED"))) {
+    static String eventLine(JsonNode event) {
+        JsonNode d = event.path("data");
+        String type = event.path("type").asText().replace("job.", "");
+        StringBuilder s = new StringBuilder(String.format("%-12s", type));
+        JsonNode p = d.path("progress");
+        if (!p.isMissingNode() && !p.isNull()) {
             s.append(' ').append(p.path("stage").asText());
             int epochs = p.path("epochs").asInt();
             if (epochs > 0) {
@@ -57,8 +75,14 @@ final class Watcher {
                 s.append(String.format(" eta %d:%02d", eta / 60, eta % 60));
             }
         }
-        if (job.hasNonNull("reason") && !state.equals("SUCCEEDED")) {
-            s.append(" (").append(job.path("reason").asText()).append(')');
+        if (d.hasNonNull("node") && type.equals("started")) {
+            s.append(" on ").append(d.path("node").asText()).append(" (attempt ").append(d.path("attempt").asInt()).append(')');
+        }
+        if (d.hasNonNull("checkpointEpoch")) {
+            s.append(" after epoch ").append(d.path("checkpointEpoch").asInt());
+        }
+        if (d.hasNonNull("reason")) {
+            s.append(" (").append(d.path("reason").asText()).append(')');
         }
         return s.toString();
     }

@@ -2,6 +2,7 @@ package io.cantor.scheduler;
 
 import io.cantor.model.util.Flags;
 import io.cantor.scheduler.auth.ApiKeys;
+import io.cantor.scheduler.config.NotifyConfig;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.config.TenantWeights;
 
@@ -23,8 +24,9 @@ import java.util.concurrent.CountDownLatch;
 public final class SchedulerMain {
     private static final Set<String> FLAGS = Set.of("http-port", "http-host", "data-dir", "node-name", "cluster-name",
             "hazelcast-host", "hazelcast-port", "members", "kubernetes-service", "jdbc-url", "jdbc-user",
-            "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances", "tenant-weights");
-    private static final Set<String> SWITCHES = Set.of("standalone");
+            "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances", "tenant-weights",
+            "smtp-host", "smtp-port", "smtp-from", "public-url", "webhook-give-up-hours");
+    private static final Set<String> SWITCHES = Set.of("standalone", "smtp-starttls", "allow-private-webhooks");
 
     private SchedulerMain() {
     }
@@ -70,6 +72,17 @@ public final class SchedulerMain {
         if (k8s != null && !k8s.isBlank()) {
             config.kubernetesService(k8s);
         }
+        NotifyConfig notify = NotifyConfig.DEFAULTS
+                .allowingPrivateTargets(standalone || flags.has("allow-private-webhooks"))
+                .withRetry(NotifyConfig.DEFAULTS.retryInitial(), NotifyConfig.DEFAULTS.retryMax(),
+                        Duration.ofMinutes((long) (60 * flags.getDouble("webhook-give-up-hours", 24))))
+                .withPublicUrl(flags.get("public-url", env("CANTOR_PUBLIC_URL", null)));
+        String smtp = flags.get("smtp-host", env("CANTOR_SMTP_HOST", null));
+        if (smtp != null) {
+            notify = notify.withSmtp(smtp, flags.getInt("smtp-port", 25), flags.get("smtp-from", "cantor@localhost"),
+                    env("CANTOR_SMTP_USER", null), env("CANTOR_SMTP_PASSWORD", null), flags.has("smtp-starttls"));
+        }
+        config.notifications(notify);
         String apiKey = env("CANTOR_API_KEY", null);
         String agentToken = env("CANTOR_AGENT_TOKEN", null);
         if (standalone) {

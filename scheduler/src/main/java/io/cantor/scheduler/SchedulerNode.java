@@ -13,7 +13,20 @@ import io.cantor.scheduler.auth.Role;
 import io.cantor.scheduler.blob.fs.FsBlobStore;
 import io.cantor.scheduler.cluster.ClusterMember;
 import io.cantor.scheduler.cluster.Ownership;
+import io.cantor.scheduler.config.NotifyConfig;
 import io.cantor.scheduler.config.SchedulerConfig;
+import io.cantor.scheduler.events.EventLog;
+import io.cantor.scheduler.events.EventRelay;
+import io.cantor.scheduler.logs.JobLogs;
+import io.cantor.scheduler.notify.DeliveryBackoff;
+import io.cantor.scheduler.notify.DeliverySender;
+import io.cantor.scheduler.notify.NotificationSink;
+import io.cantor.scheduler.notify.Notifications;
+import io.cantor.scheduler.notify.TargetGuard;
+import io.cantor.scheduler.notify.TenantWebhooks;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.StartTLSOptions;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
@@ -54,7 +67,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -109,7 +124,9 @@ public final class SchedulerNode implements AutoCloseable {
                 HazelcastJobStore.MAP, new JournalMapStore(journal),
                 DatasetService.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "datasets", Dataset.class)),
                 ApiKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "api-keys", ApiKey.class)),
-                IdempotencyKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", Reservation.class)));
+                IdempotencyKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", Reservation.class)),
+                Notifications.SUBSCRIPTIONS, new DocumentMapStore<>(new JdbcDocuments<>(database, "webhooks", TenantWebhooks.class)),
+                Notifications.SECRETS, new DocumentMapStore<>(new JdbcDocuments<>(database, "webhook-secrets", String.class)));
         HazelcastInstance hazelcast;
         try {
             hazelcast = ClusterMember.start(config, journals);
@@ -160,9 +177,24 @@ public final class SchedulerNode implements AutoCloseable {
                 store, clock, metrics, config.tenantWeights()::weight);
         await(vertx.deployVerticle(dispatcherVerticle));
         AtomicBoolean started = new AtomicBoolean();
+        NotifyConfig notify = config.notifications();
+        EventLog events = new EventLog(vertx, hazelcast);
+        JobLogs logs = new JobLogs(vertx, hazelcast.getMap(JobLogs.MAP));
+        Notifications notifications = new Notifications(vertx, hazelcast, new TargetGuard(notify.allowPrivateTargets()), clock);
+        MailClient mail = notify.emailEnabled() ? MailClient.createShared(vertx, new MailConfig()
+                .setHostname(notify.smtpHost()).setPort(notify.smtpPort())
+                .setStarttls(notify.smtpStartTls() ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL)
+                .setUsername(notify.smtpUser()).setPassword(notify.smtpPassword()), "cantor-mail") : null;
+        String publicUrl = notify.publicUrl() != null ? notify.publicUrl()
+                : "http://" + ("0.0.0.0".equals(config.httpHost()) ? "localhost" : config.httpHost()) + ":" + config.httpPort();
+        DeliverySender sender = new DeliverySender(vertx, notifications, mail, notify.smtpFrom(), publicUrl,
+                new DeliveryBackoff(notify.retryInitial(), notify.retryMax(), notify.giveUpAfter()), clock, registry,
+                Duration.ofSeconds(1));
+        await(vertx.deployVerticle(new EventRelay(hazelcast, jobsMap, events,
+                List.of(new NotificationSink(notifications, sender, notify.emailEnabled())), clock)));
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
                 nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),
-                metrics, started::get);
+                metrics, events, logs, notifications, started::get);
         await(vertx.deployVerticle(() -> new HttpApiVerticle(services),
                 new DeploymentOptions().setInstances(config.httpInstances())));
         Ownership ownership = new Ownership(hazelcast);
@@ -173,6 +205,7 @@ public final class SchedulerNode implements AutoCloseable {
         // A node parked in a long poll is alive without calling in: allow for that wait too.
         deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout().plus(config.maxClaimWait()),
                 config.heartbeatInterval()));
+        deploy(vertx, sender);
         deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, store, ownership, config.heartbeatInterval()));
         started.set(true);
         LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),

@@ -5,6 +5,9 @@ import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.events.EventLog;
+import io.cantor.scheduler.logs.JobLogs;
+import io.cantor.scheduler.notify.Notifications;
 import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeRegistry;
@@ -20,5 +23,6 @@ import java.util.function.BooleanSupplier;
 public record Services(Vertx vertx, SchedulerConfig config, InstantSource clock, HazelcastInstance hazelcast,
                        JobStore jobs, JobJournal journal, Dispatcher dispatcher, NodeRegistry nodes, ApiKeys apiKeys,
                        DatasetService datasets, BlobStore blobs, IdempotencyKeys idempotency,
-                       SchedulerMetrics metrics, BooleanSupplier started) {
+                       SchedulerMetrics metrics, EventLog events, JobLogs logs, Notifications notifications,
+                       BooleanSupplier started) {
 }

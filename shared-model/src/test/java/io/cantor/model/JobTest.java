@@ -139,4 +139,66 @@ class JobTest {
         assertEquals(Duration.ofMinutes(1), BACKOFF.delayAfter(10));
         assertEquals(Duration.ofMinutes(1), BACKOFF.delayAfter(1000));
     }
+
+    @Test
+    void transitionsRecordTheirEventsWithAGaplessSequence() {
+        Job job = queued(3);
+        assertEquals(List.of(JobEvent.QUEUED), types(job));
+        Job running = job.assign("n1", List.of(), T0, LEASE).heartbeat(1, null, T0.plusMillis(10), LEASE);
+        assertEquals(List.of(JobEvent.QUEUED, JobEvent.STARTED), types(running));
+        assertEquals("n1", running.outbox().get(1).node());
+        Job requeued = running.fail(1, "oom", true, T0.plusSeconds(1), BACKOFF);
+        JobEvent last = requeued.outbox().get(requeued.outbox().size() - 1);
+        assertEquals(JobEvent.REQUEUED, last.type());
+        assertEquals("oom", last.reason());
+        assertEquals(3, last.seq());
+        assertEquals(3, requeued.eventSeq());
+        Job done = requeued.assign("n2", List.of(), T0.plusSeconds(9), LEASE).heartbeat(2, null, T0.plusSeconds(9), LEASE)
+                .checkpointed(2, 4, T0.plusSeconds(10))
+                .succeed(2, new JobResult("k", 1, "s", Map.of("mcd_db", 5.0)), T0.plusSeconds(11));
+        assertEquals(List.of(JobEvent.QUEUED, JobEvent.STARTED, JobEvent.REQUEUED, JobEvent.STARTED,
+                JobEvent.CHECKPOINTED, JobEvent.SUCCEEDED), types(done));
+        assertEquals(4, done.outbox().get(4).checkpointEpoch());
+        assertEquals(Map.of("mcd_db", 5.0), done.outbox().get(5).metrics());
+        assertTrue(done.outbox().get(5).endsJob());
+        for (int i = 0; i < done.outbox().size(); i++) {
+            assertEquals(i + 1, done.outbox().get(i).seq());
+        }
+    }
+
+    @Test
+    void progressBecomesAnEventOncePerEpochAndAtMostOncePerSecond() {
+        Job job = queued(3).assign("n1", List.of(), T0, LEASE).heartbeat(1, null, T0, LEASE);
+        long before = job.eventSeq();
+        Job a = job.heartbeat(1, progress(1), T0.plusMillis(100), LEASE);
+        Job b = a.heartbeat(1, progress(1), T0.plusMillis(600), LEASE);
+        Job c = b.heartbeat(1, progress(1), T0.plusMillis(1200), LEASE);
+        Job d = c.heartbeat(1, progress(2), T0.plusMillis(1300), LEASE);
+        Job e = d.heartbeat(1, null, T0.plusMillis(5000), LEASE);
+        assertEquals(before + 1, a.eventSeq(), "new epoch");
+        assertEquals(a.eventSeq(), b.eventSeq(), "same epoch within a second");
+        assertEquals(a.eventSeq() + 1, c.eventSeq(), "a second later");
+        assertEquals(c.eventSeq() + 1, d.eventSeq(), "next epoch at once");
+        assertEquals(d.eventSeq(), e.eventSeq(), "a heartbeat without progress is no event");
+    }
+
+    @Test
+    void theOutboxKeepsOnlyTheLatestEvents() {
+        Job job = queued(3).assign("n1", List.of(), T0, LEASE).heartbeat(1, null, T0, LEASE);
+        for (int epoch = 1; epoch <= 20; epoch++) {
+            job = job.heartbeat(1, progress(epoch), T0.plusSeconds(epoch), LEASE);
+        }
+        assertEquals(Job.OUTBOX, job.outbox().size());
+        assertEquals(22, job.eventSeq());
+        assertEquals(22, job.outbox().get(Job.OUTBOX - 1).seq());
+        assertEquals(15, job.outbox().get(0).seq());
+    }
+
+    static Progress progress(int epoch) {
+        return new Progress("train", epoch, 20, epoch * 10L, 200, 0.5, 1, 10);
+    }
+
+    static List<String> types(Job job) {
+        return job.outbox().stream().map(JobEvent::type).toList();
+    }
 }

@@ -86,7 +86,7 @@ final class NoopAgent implements Runnable {
     private void run(AgentMessages.Assignment a) throws IOException, InterruptedException {
         String id = a.job().id();
         long token = a.token();
-        post("/agent/v1/jobs/" + id + "/heartbeat", token, new AgentMessages.HeartbeatRequest(null));
+        post("/agent/v1/jobs/" + id + "/heartbeat", token, new AgentMessages.HeartbeatRequest(null, null));
         HttpResponse<byte[]> upload = http.send(request("/agent/v1/jobs/" + id + "/artifact", token)
                 .header("Content-Type", "application/zip")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(MODEL)).build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -47,6 +47,8 @@ public final class JobRun {
     private volatile boolean stop;
     private volatile String stopReason;
     private volatile boolean finished;
+    /** Log lines not yet sent; they ride on the next heartbeat. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> pendingLog = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long heartbeatTimer = -1;
 
     public JobRun(Vertx vertx, SchedulerClient scheduler, VoiceTrainer trainer, WorkerExecutor worker,
@@ -103,7 +105,7 @@ public final class JobRun {
         Progress last = progress;
         progress = new Progress("upload", last.epochs(), last.epochs(), last.steps(), last.steps(), last.loss(),
                 last.samplesPerSecond(), 0);
-        return scheduler.heartbeat(job.id(), assignment.token(), progress).otherwiseEmpty().mapEmpty();
+        return scheduler.heartbeat(job.id(), assignment.token(), progress, drainLog()).otherwiseEmpty().mapEmpty();
     }
 
     private Future<Inputs> fetchInputs() {
@@ -140,12 +142,13 @@ public final class JobRun {
             @Override
             public void log(String line) {
                 LOG.info("job {}: {}", job.id(), line);
+                pendingLog.add(line);
             }
 
             @Override
             public void checkpoint(Path checkpointZip, int epoch) {
                 try {
-                    scheduler.uploadCheckpoint(job.id(), assignment.token(), checkpointZip)
+                    scheduler.uploadCheckpoint(job.id(), assignment.token(), checkpointZip, epoch)
                             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
                 } catch (Exception e) {
                     LOG.warn("job {}: checkpoint after epoch {} did not reach the scheduler", job.id(), epoch, e);
@@ -172,7 +175,9 @@ public final class JobRun {
         boolean retryable = !(cause instanceof InvalidTrainingDataException);
         LOG.warn("job {} failed ({})", job.id(), retryable ? "retryable" : "fatal", cause);
         String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        return scheduler.fail(job.id(), assignment.token(), reason, retryable).otherwiseEmpty();
+        pendingLog.add("error: " + reason + (cause.getCause() != null ? " (caused by " + cause.getCause() + ")" : ""));
+        return scheduler.heartbeat(job.id(), assignment.token(), progress, drainLog()).otherwiseEmpty()
+                .compose(v -> scheduler.fail(job.id(), assignment.token(), reason, retryable)).otherwiseEmpty();
     }
 
     /** Now and then every H: tells the scheduler we live, learns whether to stop. */
@@ -180,7 +185,8 @@ public final class JobRun {
         if (finished || (stop && stopReason == null)) {
             return;
         }
-        scheduler.heartbeat(job.id(), assignment.token(), progress).onComplete(ar -> {
+        List<String> lines = drainLog();
+        scheduler.heartbeat(job.id(), assignment.token(), progress, lines).onComplete(ar -> {
             if (ar.succeeded() && ar.result().cancelled()) {
                 LOG.info("job {} was cancelled; stopping", job.id());
                 stop = true;
@@ -190,11 +196,20 @@ public final class JobRun {
                 stop = true;
             } else if (ar.failed()) {
                 LOG.warn("job {}: heartbeat failed, will retry: {}", job.id(), ar.cause().getMessage());
+                lines.forEach(pendingLog::add); // try these lines again with the next heartbeat
             }
             if (!finished) {
                 heartbeatTimer = vertx.setTimer(Math.max(100, assignment.heartbeatIntervalMs()), t -> heartbeat());
             }
         });
+    }
+
+    private List<String> drainLog() {
+        List<String> lines = new ArrayList<>();
+        for (String line; lines.size() < 500 && (line = pendingLog.poll()) != null; ) {
+            lines.add(line);
+        }
+        return lines;
     }
 
     private static void deleteTree(Path dir) throws IOException {

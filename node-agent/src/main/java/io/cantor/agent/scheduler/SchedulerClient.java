@@ -70,8 +70,8 @@ public final class SchedulerClient {
         }).map(reply -> reply.status() == 204 ? Optional.empty() : Optional.of(reply.expect(200).as(Assignment.class)));
     }
 
-    public Future<HeartbeatResponse> heartbeat(String jobId, long leaseToken, Progress progress) {
-        return json(HttpMethod.POST, "/agent/v1/jobs/" + jobId + "/heartbeat", leaseToken, new HeartbeatRequest(progress))
+    public Future<HeartbeatResponse> heartbeat(String jobId, long leaseToken, Progress progress, List<String> logLines) {
+        return json(HttpMethod.POST, "/agent/v1/jobs/" + jobId + "/heartbeat", leaseToken, new HeartbeatRequest(progress, logLines))
                 .map(r -> r.expect(200).as(HeartbeatResponse.class));
     }
 
@@ -110,11 +110,16 @@ public final class SchedulerClient {
         return upload("/agent/v1/jobs/" + jobId + "/artifact", leaseToken, zip);
     }
 
-    public Future<Void> uploadCheckpoint(String jobId, long leaseToken, Path zip) {
-        return upload("/agent/v1/jobs/" + jobId + "/checkpoint", leaseToken, zip);
+    public Future<Void> uploadCheckpoint(String jobId, long leaseToken, Path zip, int epoch) {
+        return upload("/agent/v1/jobs/" + jobId + "/checkpoint", leaseToken, zip,
+                MultiMap.caseInsensitiveMultiMap().add(AgentMessages.CHECKPOINT_EPOCH_HEADER, Integer.toString(epoch)));
     }
 
     private Future<Void> upload(String path, long leaseToken, Path file) {
+        return upload(path, leaseToken, file, MultiMap.caseInsensitiveMultiMap());
+    }
+
+    private Future<Void> upload(String path, long leaseToken, Path file, MultiMap extraHeaders) {
         long size;
         try {
             size = java.nio.file.Files.size(file);
@@ -123,6 +128,7 @@ public final class SchedulerClient {
         }
         RequestOptions options = options(HttpMethod.PUT, path, leaseToken);
         options.putHeader("Content-Type", "application/zip").putHeader("Content-Length", Long.toString(size));
+        extraHeaders.forEach(options::putHeader);
         return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false))
                 .compose(source -> http.request(options)
                         .compose(request -> request.send(source))

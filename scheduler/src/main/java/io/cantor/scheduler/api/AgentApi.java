@@ -20,6 +20,7 @@ import io.cantor.model.json.Json;
 import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.logs.JobLogs;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.Dispatcher;
@@ -49,9 +50,10 @@ final class AgentApi {
     private final DatasetService datasets;
     private final BlobStore blobs;
     private final SchedulerMetrics metrics;
+    private final JobLogs logs;
 
     AgentApi(Vertx vertx, SchedulerConfig config, JobStore jobs, Dispatcher dispatcher, NodeRegistry nodes,
-             DatasetService datasets, BlobStore blobs, SchedulerMetrics metrics) {
+             DatasetService datasets, BlobStore blobs, SchedulerMetrics metrics, JobLogs logs) {
         this.vertx = vertx;
         this.config = config;
         this.jobs = jobs;
@@ -60,6 +62,7 @@ final class AgentApi {
         this.datasets = datasets;
         this.blobs = blobs;
         this.metrics = metrics;
+        this.logs = logs;
     }
 
     /** {@code POST /agent/v1/register} */
@@ -108,12 +111,13 @@ final class AgentApi {
     void heartbeat(RoutingContext ctx) {
         String jobId = jobId(ctx);
         long token = token(ctx);
-        HeartbeatRequest request = ctx.body().length() == 0 ? new HeartbeatRequest(null) : Bodies.json(ctx, HeartbeatRequest.class);
-        jobs.heartbeat(jobId, token, request.progress()).onSuccess(outcome -> {
+        HeartbeatRequest request = ctx.body().length() == 0 ? new HeartbeatRequest(null, null) : Bodies.json(ctx, HeartbeatRequest.class);
+        jobs.heartbeat(jobId, token, request.progress()).compose(outcome -> {
             Job job = outcome.job();
             nodes.seen(job.lease().nodeId());
-            json(ctx, 200, new HeartbeatResponse(outcome.cancelled(), job.lease().expiresAt()));
-        }).onFailure(ctx::fail);
+            return logs.append(job.id(), job.tenant(), request.logLines()).map(outcome);
+        }).onSuccess(outcome -> json(ctx, 200, new HeartbeatResponse(outcome.cancelled(), outcome.job().lease().expiresAt())))
+                .onFailure(ctx::fail);
     }
 
     /** {@code GET /agent/v1/jobs/{id}/files/{index}}: a recording of the job's dataset. */
@@ -166,9 +170,29 @@ final class AgentApi {
         }).onFailure(ctx::fail);
     }
 
-    /** {@code PUT /agent/v1/jobs/{id}/checkpoint}: replaces the job's checkpoint (zip body). */
+    /** {@code PUT /agent/v1/jobs/{id}/checkpoint}: replaces the job's checkpoint (zip body); {@code job.checkpointed}. */
     void uploadCheckpoint(RoutingContext ctx) {
-        upload(ctx, checkpointKey(jobId(ctx)));
+        String jobId = jobId(ctx);
+        long token = token(ctx);
+        int epoch = parseEpoch(ctx.request().getHeader(AgentMessages.CHECKPOINT_EPOCH_HEADER));
+        ctx.request().pause();
+        leased(jobId, token)
+                .compose(job -> blobs.put(checkpointKey(jobId), ctx.request()))
+                .compose(info -> jobs.checkpointed(jobId, token, epoch).map(info))
+                .onSuccess(info -> json(ctx, 200, info))
+                .onFailure(ctx::fail);
+    }
+
+    private static int parseEpoch(String value) {
+        try {
+            int epoch = Integer.parseInt(value == null ? "" : value.trim());
+            if (epoch < 0) {
+                throw new NumberFormatException();
+            }
+            return epoch;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidField(AgentMessages.CHECKPOINT_EPOCH_HEADER, "is required: the checkpoint's epoch");
+        }
     }
 
     /** {@code PUT /agent/v1/jobs/{id}/artifact}: this attempt's model zip, before {@code complete}. */

@@ -18,12 +18,15 @@ public final class ApiRouter {
         Router router = Router.router(s.vertx());
         Authentication auth = new Authentication(s.apiKeys());
         JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.dispatcher(), s.idempotency(),
-                s.clock(), s.metrics(), s.config().defaultMaxAttempts());
+                s.notifications(), s.clock(), s.metrics(), s.config().defaultMaxAttempts());
+        EventStreams streams = new EventStreams(s.vertx(), jobs, s.events());
+        LogsApi logs = new LogsApi(s.vertx(), jobs, s.jobs(), s.logs());
+        WebhooksApi webhooks = new WebhooksApi(s.notifications());
         DatasetsApi datasets = new DatasetsApi(s.datasets());
         ModelsApi models = new ModelsApi(jobs, s.blobs());
         NodesApi nodes = new NodesApi(s.nodes());
         AgentApi agent = new AgentApi(s.vertx(), s.config(), s.jobs(), s.dispatcher(), s.nodes(), s.datasets(),
-                s.blobs(), s.metrics());
+                s.blobs(), s.metrics(), s.logs());
         HealthApi health = new HealthApi(s.hazelcast(), s.started());
 
         Handler<RoutingContext> uploads = BodyHandler.create(s.config().dataDir().resolve("uploads").toString())
@@ -44,6 +47,13 @@ public final class ApiRouter {
         router.get("/jobs").handler(auth.require(Role.READ)).handler(jobs::list);
         router.get("/jobs/:id").handler(auth.require(Role.READ)).handler(jobs::get);
         router.delete("/jobs/:id").handler(auth.require(Role.SUBMIT)).handler(jobs::cancel);
+        router.get("/jobs/:id/events").handler(auth.require(Role.READ)).handler(streams::jobEvents);
+        router.get("/jobs/:id/logs").handler(auth.require(Role.READ)).handler(logs::get);
+        router.get("/events").handler(auth.require(Role.READ)).handler(streams::tenantEvents);
+        router.post("/webhooks").handler(auth.require(Role.ADMIN)).handler(json).handler(webhooks::create);
+        router.get("/webhooks").handler(auth.require(Role.READ)).handler(webhooks::list);
+        router.delete("/webhooks/:id").handler(auth.require(Role.ADMIN)).handler(webhooks::delete);
+        router.get("/webhooks/:id/deliveries").handler(auth.require(Role.READ)).handler(webhooks::deliveries);
         router.get("/models/:id").handler(auth.require(Role.READ)).handler(models::download);
         router.get("/nodes").handler(auth.require(Role.ADMIN)).handler(nodes::list);
         router.post("/nodes/:id/drain").handler(auth.require(Role.ADMIN)).handler(nodes::drain);

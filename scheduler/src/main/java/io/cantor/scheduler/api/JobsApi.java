@@ -14,6 +14,7 @@ import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
+import io.cantor.scheduler.notify.Notifications;
 import io.cantor.scheduler.queue.Dispatcher;
 import io.cantor.scheduler.store.JobJournal;
 import io.cantor.scheduler.store.JobStore;
@@ -40,18 +41,20 @@ final class JobsApi {
     private final DatasetService datasets;
     private final Dispatcher dispatcher;
     private final IdempotencyKeys idempotency;
+    private final Notifications notifications;
     private final InstantSource clock;
     private final SchedulerMetrics metrics;
     private final int defaultMaxAttempts;
 
     JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher,
-            IdempotencyKeys idempotency, InstantSource clock, SchedulerMetrics metrics, int defaultMaxAttempts) {
+            IdempotencyKeys idempotency, Notifications notifications, InstantSource clock, SchedulerMetrics metrics, int defaultMaxAttempts) {
         this.vertx = vertx;
         this.jobs = jobs;
         this.journal = journal;
         this.datasets = datasets;
         this.dispatcher = dispatcher;
         this.idempotency = idempotency;
+        this.notifications = notifications;
         this.clock = clock;
         this.metrics = metrics;
         this.defaultMaxAttempts = defaultMaxAttempts;
@@ -81,10 +84,19 @@ final class JobsApi {
             if (existing.isPresent()) {
                 return replay(ctx, principal, existing.get());
             }
-            Future<String> dataset = multipart
-                    ? datasets.create(principal.tenant(), uploads(ctx)).map(Dataset::id)
-                    : checkDataset(principal, request.datasetId());
-            return dataset
+            String hook = request.notifications().webhookUrl();
+            Future<Void> hookAllowed = hook == null ? Future.succeededFuture()
+                    : notifications.checkTarget(hook, "params.notify.webhookUrl");
+            String[] hookSecret = new String[1];
+            return hookAllowed
+                    .compose(v -> multipart
+                            ? datasets.create(principal.tenant(), uploads(ctx)).map(Dataset::id)
+                            : checkDataset(principal, request.datasetId()))
+                    .compose(datasetId -> hook == null ? Future.succeededFuture(datasetId)
+                            : notifications.createJobSecret(jobId).map(secret -> {
+                                hookSecret[0] = secret;
+                                return datasetId;
+                            }))
                     .compose(datasetId -> checkBaseModel(principal, request.params()).map(v -> datasetId))
                     .compose(datasetId -> {
                         JobSpec spec = new JobSpec(JobKind.TRAIN, datasetId, request.params(), null, request.priority(),
@@ -96,7 +108,7 @@ final class JobsApi {
                     .onSuccess(job -> {
                         dispatcher.observe(job);
                         metrics.submitted(job);
-                        respond(ctx, 202, job);
+                        respond(ctx, 202, job, hookSecret[0]);
                     })
                     .recover(failure -> release(principal.tenant(), key, jobId).transform(v -> Future.failedFuture(failure)))
                     .mapEmpty();
@@ -155,10 +167,19 @@ final class JobsApi {
     }
 
     static void respond(RoutingContext ctx, int status, Job job) {
+        respond(ctx, status, job, null);
+    }
+
+    /** With {@code webhookSecret}: the per-job webhook's signing secret, shown only in the submission's answer. */
+    static void respond(RoutingContext ctx, int status, Job job, String webhookSecret) {
+        var body = Json.mapper().valueToTree(JobView.of(job));
+        if (webhookSecret != null) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("webhookSecret", webhookSecret);
+        }
         ctx.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Location", "/jobs/" + job.id())
-                .end(Json.write(JobView.of(job)));
+                .end(Json.write(body));
     }
 
     private static SubmitRequest fromForm(RoutingContext ctx) {

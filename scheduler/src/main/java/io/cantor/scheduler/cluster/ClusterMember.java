@@ -8,6 +8,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.config.SerializerConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -21,6 +22,17 @@ import io.cantor.scheduler.auth.ApiKey;
 import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
+import io.cantor.scheduler.events.EventLog;
+import io.cantor.scheduler.events.HistoryProcessors;
+import io.cantor.scheduler.events.JobHistory;
+import io.cantor.scheduler.logs.JobLog;
+import io.cantor.scheduler.logs.JobLogs;
+import io.cantor.scheduler.notify.DeliveryLog;
+import io.cantor.scheduler.notify.DeliveryProcessors;
+import io.cantor.scheduler.notify.DeliveryQueue;
+import io.cantor.scheduler.notify.Notifications;
+import io.cantor.scheduler.notify.SubscriptionProcessors;
+import io.cantor.scheduler.notify.TenantWebhooks;
 import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.idempotency.ReservationProcessors;
@@ -75,11 +87,20 @@ public final class ClusterMember {
                 .addDataSerializableFactory(JobProcessors.FACTORY_ID, new JobProcessors())
                 .addDataSerializableFactory(NodeProcessors.FACTORY_ID, new NodeProcessors())
                 .addDataSerializableFactory(ReservationProcessors.FACTORY_ID, new ReservationProcessors())
+                .addDataSerializableFactory(HistoryProcessors.FACTORY_ID, new HistoryProcessors())
+                .addDataSerializableFactory(JobLogs.FACTORY_ID, JobLogs.factory())
+                .addDataSerializableFactory(DeliveryProcessors.FACTORY_ID, new DeliveryProcessors())
+                .addDataSerializableFactory(SubscriptionProcessors.FACTORY_ID, new SubscriptionProcessors())
                 .addSerializerConfig(new SerializerConfig().setTypeClass(Job.class).setImplementation(new JobSerializer()))
                 .addSerializerConfig(json(Dataset.class, 1002))
                 .addSerializerConfig(json(AgentNode.class, 1003))
                 .addSerializerConfig(json(ApiKey.class, 1004))
-                .addSerializerConfig(json(Reservation.class, 1005));
+                .addSerializerConfig(json(Reservation.class, 1005))
+                .addSerializerConfig(json(JobHistory.class, 1006))
+                .addSerializerConfig(json(TenantWebhooks.class, 1007))
+                .addSerializerConfig(json(DeliveryQueue.class, 1008))
+                .addSerializerConfig(json(DeliveryLog.class, 1009))
+                .addSerializerConfig(json(JobLog.class, 1010));
 
         config.addMapConfig(journaled(HazelcastJobStore.MAP, journals, MapStoreConfig.InitialLoadMode.EAGER));
         config.addMapConfig(journaled(DatasetService.MAP, journals, MapStoreConfig.InitialLoadMode.LAZY));
@@ -90,6 +111,18 @@ public final class ClusterMember {
                         .setInMemoryFormat(InMemoryFormat.OBJECT)
                         .setEvictionConfig(new EvictionConfig().setSize(10_000))));
         config.addMapConfig(new MapConfig(NodeRegistry.MAP).setBackupCount(1));
+        // Event histories, logs and pending deliveries live in the cluster (one synchronous backup):
+        // a member's death delays them but loses nothing.
+        config.addMapConfig(new MapConfig(EventLog.HISTORY_MAP).setBackupCount(1));
+        config.addMapConfig(new MapConfig(JobLogs.MAP).setBackupCount(1));
+        config.addMapConfig(new MapConfig(Notifications.QUEUES).setBackupCount(1));
+        config.addMapConfig(new MapConfig(Notifications.LOGS).setBackupCount(1));
+        config.addMapConfig(journaled(Notifications.SUBSCRIPTIONS, journals, MapStoreConfig.InitialLoadMode.LAZY)
+                .setNearCacheConfig(new NearCacheConfig(Notifications.SUBSCRIPTIONS).setInvalidateOnChange(true)
+                        .setInMemoryFormat(InMemoryFormat.OBJECT)));
+        config.addMapConfig(journaled(Notifications.SECRETS, journals, MapStoreConfig.InitialLoadMode.LAZY));
+        config.addRingBufferConfig(new RingbufferConfig(EventLog.TENANT_STREAM_PREFIX + "*")
+                .setCapacity(EventLog.TENANT_STREAM_CAPACITY).setBackupCount(1));
 
         // The maps Vert.x's cluster manager expects (its default-cluster.xml).
         config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)

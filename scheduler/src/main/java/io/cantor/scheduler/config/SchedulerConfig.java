@@ -23,7 +23,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
                               Path blobDir, Duration heartbeatInterval, RetryBackoff retryBackoff,
                               int defaultMaxAttempts, Duration maxClaimWait, long maxUploadBytes,
                               String bootstrapApiKey, String agentToken, int httpInstances,
-                              TenantWeights tenantWeights) {
+                              TenantWeights tenantWeights, NotifyConfig notifications) {
 
     public static final int LEASE_HEARTBEATS = 4;
 
@@ -32,6 +32,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         members = members == null ? List.of() : List.copyOf(members);
         blobDir = blobDir == null ? dataDir.resolve("blobs") : blobDir;
         tenantWeights = tenantWeights == null ? TenantWeights.EQUAL : tenantWeights;
+        notifications = notifications == null ? NotifyConfig.DEFAULTS : notifications;
     }
 
     /** A lease is lost after this long without a heartbeat. */
@@ -66,6 +67,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         b.agentToken = agentToken;
         b.httpInstances = httpInstances;
         b.tenantWeights = tenantWeights;
+        b.notifications = notifications;
         return b;
     }
 
@@ -93,6 +95,7 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         private String agentToken;
         private int httpInstances = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private TenantWeights tenantWeights = TenantWeights.EQUAL;
+        private NotifyConfig notifications = NotifyConfig.DEFAULTS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -117,12 +120,13 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         public Builder agentToken(String v) { agentToken = v; return this; }
         public Builder httpInstances(int v) { httpInstances = v; return this; }
         public Builder tenantWeights(TenantWeights v) { tenantWeights = v; return this; }
+        public Builder notifications(NotifyConfig v) { notifications = v; return this; }
 
         public SchedulerConfig build() {
             return new SchedulerConfig(nodeName, httpHost, httpPort, dataDir, clusterName, hazelcastHost, hazelcastPort,
                     members, kubernetesService, jdbcUrl, jdbcUser, jdbcPassword, blobDir, heartbeatInterval,
                     retryBackoff, defaultMaxAttempts, maxClaimWait, maxUploadBytes, bootstrapApiKey, agentToken,
-                    httpInstances, tenantWeights);
+                    httpInstances, tenantWeights, notifications);
         }
     }
 }

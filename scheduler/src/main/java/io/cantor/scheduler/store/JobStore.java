@@ -29,6 +29,9 @@ public interface JobStore {
 
     Future<Job> complete(String jobId, long token, JobResult result);
 
+    /** The holder stored a checkpoint after {@code epoch} ({@code job.checkpointed}). */
+    Future<Job> checkpointed(String jobId, long token, int epoch);
+
     /** Requeues (retryable, attempts left) or fails the job. */
     Future<Job> fail(String jobId, long token, String reason, boolean retryable);
 

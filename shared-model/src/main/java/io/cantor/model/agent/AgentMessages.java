@@ -34,8 +34,15 @@ public final class AgentMessages {
                              List<DatasetFile> files, String checkpointUrl, String baseModelUrl, String modelUrl) {
     }
 
-    public record HeartbeatRequest(Progress progress) {
+    /** {@code logLines}: training log lines since the last heartbeat (may be empty). */
+    public record HeartbeatRequest(Progress progress, List<String> logLines) {
+        public HeartbeatRequest {
+            logLines = logLines == null ? List.of() : List.copyOf(logLines);
+        }
     }
+
+    /** Header on a checkpoint upload: the epoch after which it was taken. */
+    public static final String CHECKPOINT_EPOCH_HEADER = "Cantor-Checkpoint-Epoch";
 
     /** {@code cancelled}: stop now, the job was cancelled; upload nothing more. */
     public record HeartbeatResponse(boolean cancelled, Instant leaseExpiresAt) {

@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.StreamSerializer;
 import io.cantor.model.ConversionParams;
 import io.cantor.model.Job;
+import io.cantor.model.JobEvent;
 import io.cantor.model.JobKind;
 import io.cantor.model.JobResult;
 import io.cantor.model.JobSpec;
@@ -55,6 +56,45 @@ public final class JobSerializer implements StreamSerializer<Job> {
         writeTime(out, job.notBefore());
         writeTime(out, job.startedAt());
         writeTime(out, job.finishedAt());
+        out.writeLong(job.eventSeq());
+        out.writeInt(job.outbox().size());
+        for (JobEvent e : job.outbox()) {
+            writeEvent(out, e);
+        }
+    }
+
+    public static void writeEvent(ObjectDataOutput out, JobEvent e) throws IOException {
+        out.writeLong(e.seq());
+        out.writeString(e.type());
+        writeTime(out, e.time());
+        out.writeByte(e.state().ordinal());
+        out.writeInt(e.attempt());
+        out.writeString(e.node());
+        out.writeString(e.reason());
+        writeProgress(out, e.progress());
+        out.writeInt(e.metrics().size());
+        for (Map.Entry<String, Double> m : e.metrics().entrySet()) {
+            out.writeString(m.getKey());
+            out.writeDouble(m.getValue());
+        }
+        out.writeInt(e.checkpointEpoch());
+    }
+
+    public static JobEvent readEvent(ObjectDataInput in) throws IOException {
+        long seq = in.readLong();
+        String type = in.readString();
+        Instant time = readTime(in);
+        JobState state = JobState.values()[in.readByte()];
+        int attempt = in.readInt();
+        String node = in.readString();
+        String reason = in.readString();
+        Progress progress = readProgress(in);
+        int n = in.readInt();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            metrics.put(in.readString(), in.readDouble());
+        }
+        return new JobEvent(seq, type, time, state, attempt, node, reason, progress, metrics, in.readInt());
     }
 
     @Override
@@ -73,8 +113,19 @@ public final class JobSerializer implements StreamSerializer<Job> {
         Progress progress = readProgress(in);
         JobResult result = readResult(in);
         String reason = in.readString();
+        Instant createdAt = readTime(in);
+        Instant updatedAt = readTime(in);
+        Instant notBefore = readTime(in);
+        Instant startedAt = readTime(in);
+        Instant finishedAt = readTime(in);
+        long eventSeq = in.readLong();
+        int events = in.readInt();
+        List<JobEvent> outbox = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            outbox.add(readEvent(in));
+        }
         return new Job(id, tenant, spec, state, version, attempt, lease, progress, result, reason,
-                readTime(in), readTime(in), readTime(in), readTime(in), readTime(in));
+                createdAt, updatedAt, notBefore, startedAt, finishedAt, eventSeq, outbox);
     }
 
     private static void writeSpec(ObjectDataOutput out, JobSpec spec) throws IOException {
@@ -239,11 +290,11 @@ public final class JobSerializer implements StreamSerializer<Job> {
         return map;
     }
 
-    private static void writeTime(ObjectDataOutput out, Instant t) throws IOException {
+    static void writeTime(ObjectDataOutput out, Instant t) throws IOException {
         out.writeLong(t == null ? NO_TIME : t.toEpochMilli());
     }
 
-    private static Instant readTime(ObjectDataInput in) throws IOException {
+    static Instant readTime(ObjectDataInput in) throws IOException {
         long millis = in.readLong();
         return millis == NO_TIME ? null : Instant.ofEpochMilli(millis);
     }

@@ -65,6 +65,11 @@ public final class HazelcastJobStore implements JobStore {
     }
 
     @Override
+    public Future<Job> checkpointed(String jobId, long token, int epoch) {
+        return run(jobId, new JobProcessors.Checkpointed(clock.instant(), token, epoch));
+    }
+
+    @Override
     public Future<Job> fail(String jobId, long token, String reason, boolean retryable) {
         return run(jobId, new JobProcessors.Fail(clock.instant(), token, reason, retryable, backoff));
     }

@@ -37,6 +37,7 @@ public final class JobProcessors implements DataSerializableFactory {
     static final int CANCEL = 6;
     static final int EXPIRE = 7;
     static final int ANNOTATE = 8;
+    static final int CHECKPOINTED = 9;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -49,6 +50,7 @@ public final class JobProcessors implements DataSerializableFactory {
             case CANCEL -> new Cancel();
             case EXPIRE -> new ExpireLease();
             case ANNOTATE -> new Annotate();
+            case CHECKPOINTED -> new Checkpointed();
             default -> throw new IllegalArgumentException("unknown job processor " + typeId);
         };
     }
@@ -255,6 +257,42 @@ public final class JobProcessors implements DataSerializableFactory {
         void readFields(ObjectDataInput in) throws IOException {
             token = in.readLong();
             result = JobSerializer.readResult(in);
+        }
+    }
+
+    static final class Checkpointed extends JobProcessor {
+        private long token;
+        private int epoch;
+
+        Checkpointed() {
+        }
+
+        Checkpointed(Instant now, long token, int epoch) {
+            super(now);
+            this.token = token;
+            this.epoch = epoch;
+        }
+
+        @Override
+        Job apply(Job job) {
+            return job.checkpointed(token, epoch, now());
+        }
+
+        @Override
+        public int getClassId() {
+            return CHECKPOINTED;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            out.writeLong(token);
+            out.writeInt(epoch);
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            token = in.readLong();
+            epoch = in.readInt();
         }
     }
 
