@@ -1,5 +1,7 @@
 package io.cantor.agent;
 
+import io.cantor.agent.gpu.GpuMetrics;
+import io.cantor.agent.gpu.NvidiaSmi;
 import io.cantor.agent.metrics.AgentMetrics;
 import io.cantor.agent.run.JobRun;
 import io.cantor.agent.scheduler.SchedulerClient;
@@ -39,6 +41,8 @@ public final class Agent extends VerticleBase {
     private final AgentMetrics metrics;
     private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     private final TreeSet<Integer> freeGpus = new TreeSet<>();
+    /** Which job each busy GPU runs, for the GPU series' job_id label; read by the metrics poller. */
+    private final Map<Integer, String> jobOnGpu = new ConcurrentHashMap<>();
     private SchedulerClient scheduler;
     private WorkerExecutor worker;
     private HttpServer metricsServer;
@@ -47,8 +51,13 @@ public final class Agent extends VerticleBase {
     private boolean draining;
     private long retryDelayMs = 500;
 
-    public Agent(AgentConfig config, Capabilities capabilities, VoiceTrainer trainer, AgentMetrics metrics) {
+    private final NvidiaSmi nvidiaSmi;
+    private long gpuPoll = -1;
+
+    public Agent(AgentConfig config, Capabilities capabilities, VoiceTrainer trainer, AgentMetrics metrics,
+                 NvidiaSmi nvidiaSmi) {
         this.config = config;
+        this.nvidiaSmi = nvidiaSmi;
         this.capabilities = capabilities;
         this.trainer = trainer;
         this.metrics = metrics;
@@ -70,8 +79,18 @@ public final class Agent extends VerticleBase {
                         req.response().setStatusCode(404).end();
                     }
                 }).listen(config.metricsPort()).onSuccess(s -> metricsServer = s);
+        if (!capabilities.gpus().isEmpty()) {
+            GpuMetrics gpuMetrics = new GpuMetrics(metrics.registry(), config.nodeId());
+            Runnable poll = () -> vertx.executeBlocking(nvidiaSmi::readings)
+                    .onSuccess(readings -> gpuMetrics.update(readings, this::jobOnGpu));
+            poll.run();
+            gpuPoll = vertx.setPeriodic(GPU_POLL_MS, t -> poll.run());
+        }
         return metricsUp.onSuccess(v -> registerThenPoll());
     }
+
+    /** NVML readings are cheap but not free: every few seconds is what a dashboard needs. */
+    static final long GPU_POLL_MS = 5000;
 
     /** The port /metrics listens on (useful when configured as 0). */
     public int metricsPort() {
@@ -80,6 +99,11 @@ public final class Agent extends VerticleBase {
 
     public int runningJobs() {
         return runs.size();
+    }
+
+    /** The job pinned to a GPU now, or null. Thread-safe. */
+    public String jobOnGpu(int gpu) {
+        return jobOnGpu.get(gpu);
     }
 
     /**
@@ -107,6 +131,7 @@ public final class Agent extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        vertx.cancelTimer(gpuPoll);
         hangUpPoll();
         return scheduler.close();
     }
@@ -157,6 +182,7 @@ public final class Agent extends VerticleBase {
     private void launch(Assignment assignment) {
         List<Integer> gpus = assignment.job().lease().gpus();
         gpus.forEach(freeGpus::remove);
+        gpus.forEach(g -> jobOnGpu.put(g, assignment.job().id()));
         if (capabilities.gpus().isEmpty()) {
             cpuBusy = true;
         }
@@ -167,6 +193,7 @@ public final class Agent extends VerticleBase {
         run.run().onComplete(ar -> {
             runs.remove(run.jobId());
             freeGpus.addAll(gpus);
+            gpus.forEach(jobOnGpu::remove);
             if (capabilities.gpus().isEmpty()) {
                 cpuBusy = false;
             }

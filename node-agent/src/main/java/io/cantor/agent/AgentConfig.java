@@ -12,10 +12,13 @@ import java.util.Map;
  * @param token        the agent token; opens only {@code /agent/v1/*}
  * @param device       {@code auto} (GPUs when found), or {@code cpu} to ignore GPUs
  * @param drainTimeout on SIGTERM, how long running jobs may go on before they are handed back
+ * @param nvidiaSmi    the nvidia-smi binary that reports GPUs (NVML), by default the one on the PATH
  */
 public record AgentConfig(URI schedulerUrl, String token, String nodeId, Path workDir, int metricsPort,
-                          String device, Map<String, String> labels, Duration claimWait, Duration drainTimeout) {
+                          String device, Map<String, String> labels, Duration claimWait, Duration drainTimeout,
+                          String nvidiaSmi) {
     public AgentConfig {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        nvidiaSmi = nvidiaSmi == null ? "nvidia-smi" : nvidiaSmi;
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentMain {
     private static final Set<String> FLAGS = Set.of("scheduler", "token", "token-file", "node-id", "work-dir",
-            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds");
+            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds", "nvidia-smi");
 
     private AgentMain() {
     }
@@ -58,7 +58,7 @@ public final class AgentMain {
                 Path.of(flags.get("work-dir", env("CANTOR_WORK_DIR", "agent-work"))).toAbsolutePath(),
                 flags.getInt("metrics-port", 9101), flags.get("device", "auto"), parseLabels(flags.get("labels")),
                 Duration.ofSeconds(flags.getInt("claim-wait-seconds", 20)),
-                Duration.ofSeconds(flags.getInt("drain-seconds", 30)));
+                Duration.ofSeconds(flags.getInt("drain-seconds", 30)), flags.get("nvidia-smi", "nvidia-smi"));
         Files.createDirectories(config.workDir());
 
         Vertx vertx = Vertx.vertx();
@@ -79,12 +79,13 @@ public final class AgentMain {
 
     /** Probes the host and deploys an agent node on {@code vertx}; blocks until it is up. */
     public static Agent start(Vertx vertx, AgentConfig config) throws Exception {
-        Capabilities capabilities = CapabilityProbe.probe(config.device(), NvidiaSmi.onPath(), config.labels());
+        NvidiaSmi nvidiaSmi = new NvidiaSmi(config.nvidiaSmi());
+        Capabilities capabilities = CapabilityProbe.probe(config.device(), nvidiaSmi, config.labels());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Agent agent = new Agent(config, capabilities, new MelAutoencoderTrainer(),
-                new AgentMetrics(registry, config.nodeId()));
+                new AgentMetrics(registry, config.nodeId()), nvidiaSmi);
         vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return agent;
     }

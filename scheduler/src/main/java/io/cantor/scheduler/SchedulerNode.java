@@ -31,6 +31,8 @@ import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.lease.LeaseReaper;
+import io.cantor.scheduler.metrics.ClusterGauges;
+import io.cantor.scheduler.metrics.MetricsSink;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeLiveness;
 import io.cantor.scheduler.nodes.NodeRegistry;
@@ -56,6 +58,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -69,6 +72,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -153,7 +157,8 @@ public final class SchedulerNode implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+                .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE))
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
         Vertx vertx = await(Vertx.builder().with(vertxOptions)
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .withClusterManager(new HazelcastClusterManager(hazelcast))
@@ -191,21 +196,20 @@ public final class SchedulerNode implements AutoCloseable {
                 new DeliveryBackoff(notify.retryInitial(), notify.retryMax(), notify.giveUpAfter()), clock, registry,
                 Duration.ofSeconds(1));
         await(vertx.deployVerticle(new EventRelay(hazelcast, jobsMap, events,
-                List.of(new NotificationSink(notifications, sender, notify.emailEnabled())), clock)));
+                List.of(new MetricsSink(metrics), new NotificationSink(notifications, sender, notify.emailEnabled())), clock)));
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
                 nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),
                 metrics, events, logs, notifications, started::get);
         await(vertx.deployVerticle(() -> new HttpApiVerticle(services),
                 new DeploymentOptions().setInstances(config.httpInstances())));
         Ownership ownership = new Ownership(hazelcast);
-        deploy(vertx, new LeaseReaper(vertx, journal, store, ownership, clock, config.heartbeatInterval(), job -> {
-            services.dispatcher().observe(job);
-            metrics.finished(job);
-        }));
+        deploy(vertx, new LeaseReaper(vertx, journal, store, ownership, clock, config.heartbeatInterval(),
+                services.dispatcher()::observe));
         // A node parked in a long poll is alive without calling in: allow for that wait too.
         deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout().plus(config.maxClaimWait()),
                 config.heartbeatInterval()));
         deploy(vertx, sender);
+        deploy(vertx, new ClusterGauges(vertx, metrics, journal, services.dispatcher(), nodes, hazelcast, Duration.ofSeconds(5)));
         deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, store, ownership, config.heartbeatInterval()));
         started.set(true);
         LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),

@@ -56,22 +56,34 @@ public final class AgentMetrics {
             gauges.epoch = p.epoch();
             gauges.loss = p.loss() == null ? Double.NaN : p.loss();
             gauges.samplesPerSecond = p.samplesPerSecond();
+            long now = System.nanoTime();
+            if (gauges.lastStep >= 0 && p.step() > gauges.lastStep) {
+                // Mean step time since the last report, once per step in it, so the histogram counts steps.
+                double seconds = (now - gauges.lastReportNanos) / 1e9 / (p.step() - gauges.lastStep);
+                for (long s = gauges.lastStep; s < p.step(); s++) {
+                    gauges.stepTime.record(java.time.Duration.ofNanos((long) (seconds * 1e9)));
+                }
+            }
+            gauges.lastStep = p.step();
+            gauges.lastReportNanos = now;
         }
     }
 
-    /** Jobs that run now, by id. */
-    public java.util.Set<String> runningJobs() {
-        return jobs.keySet();
-    }
 
     private final class JobGauges {
         volatile double epoch;
         volatile double loss = Double.NaN;
         volatile double samplesPerSecond;
+        volatile long lastStep = -1;
+        volatile long lastReportNanos;
+        final io.micrometer.core.instrument.Timer stepTime;
         final List<Meter> meters;
 
         JobGauges(Tags tags) {
-            meters = List.of(
+            stepTime = io.micrometer.core.instrument.Timer.builder("cantor_training_step")
+                    .description("Training step time of a running job").tags(tags)
+                    .publishPercentileHistogram().register(registry);
+            meters = List.of(stepTime,
                     Gauge.builder("cantor_training_epoch", this, g -> g.epoch)
                             .description("Current epoch of a running training job").tags(tags).register(registry),
                     Gauge.builder("cantor_training_loss", this, g -> g.loss)

@@ -129,7 +129,7 @@ public final class JobRun {
     }
 
     private TrainingResult train(Inputs inputs) throws Exception {
-        String device = gpus().isEmpty() ? "cpu" : "gpu:" + gpus().get(0);
+        String device = gpus().isEmpty() ? "cpu" : Devices.gpuOrCpu(gpus().get(0));
         TrainingRequest request = new TrainingRequest(job.id(), inputs.recordings(), job.spec().params(), device,
                 Files.createDirectories(workDir.resolve("work")), inputs.checkpoint(), inputs.baseModel());
         return trainer.train(request, new TrainingListener() {

@@ -21,7 +21,6 @@ import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.logs.JobLogs;
-import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.Dispatcher;
 import io.cantor.scheduler.store.JobStore;
@@ -49,11 +48,10 @@ final class AgentApi {
     private final NodeRegistry nodes;
     private final DatasetService datasets;
     private final BlobStore blobs;
-    private final SchedulerMetrics metrics;
     private final JobLogs logs;
 
     AgentApi(Vertx vertx, SchedulerConfig config, JobStore jobs, Dispatcher dispatcher, NodeRegistry nodes,
-             DatasetService datasets, BlobStore blobs, SchedulerMetrics metrics, JobLogs logs) {
+             DatasetService datasets, BlobStore blobs, JobLogs logs) {
         this.vertx = vertx;
         this.config = config;
         this.jobs = jobs;
@@ -61,7 +59,6 @@ final class AgentApi {
         this.nodes = nodes;
         this.datasets = datasets;
         this.blobs = blobs;
-        this.metrics = metrics;
         this.logs = logs;
     }
 
@@ -213,10 +210,7 @@ final class AgentApi {
                             "upload the model (PUT artifact) before completing"));
                     return jobs.complete(jobId, token, new JobResult(key, info.bytes(), info.sha256(), request.metrics()));
                 })
-                .onSuccess(job -> {
-                    metrics.finished(job);
-                    json(ctx, 200, JobView.of(job));
-                })
+                .onSuccess(job -> json(ctx, 200, JobView.of(job)))
                 .onFailure(ctx::fail);
     }
 
@@ -230,7 +224,6 @@ final class AgentApi {
         jobs.fail(jobId, token, reason, request.retryable())
                 .onSuccess(job -> {
                     dispatcher.observe(job);
-                    metrics.finished(job);
                     json(ctx, 200, JobView.of(job));
                 })
                 .onFailure(ctx::fail);

@@ -18,7 +18,7 @@ public final class ApiRouter {
         Router router = Router.router(s.vertx());
         Authentication auth = new Authentication(s.apiKeys());
         JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.dispatcher(), s.idempotency(),
-                s.notifications(), s.clock(), s.metrics(), s.config().defaultMaxAttempts());
+                s.notifications(), s.clock(), s.config().defaultMaxAttempts());
         EventStreams streams = new EventStreams(s.vertx(), jobs, s.events());
         LogsApi logs = new LogsApi(s.vertx(), jobs, s.jobs(), s.logs());
         WebhooksApi webhooks = new WebhooksApi(s.notifications());
@@ -26,7 +26,7 @@ public final class ApiRouter {
         ModelsApi models = new ModelsApi(jobs, s.blobs());
         NodesApi nodes = new NodesApi(s.nodes());
         AgentApi agent = new AgentApi(s.vertx(), s.config(), s.jobs(), s.dispatcher(), s.nodes(), s.datasets(),
-                s.blobs(), s.metrics(), s.logs());
+                s.blobs(), s.logs());
         HealthApi health = new HealthApi(s.hazelcast(), s.started());
 
         Handler<RoutingContext> uploads = BodyHandler.create(s.config().dataDir().resolve("uploads").toString())

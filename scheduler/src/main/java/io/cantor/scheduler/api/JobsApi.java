@@ -13,7 +13,6 @@ import io.cantor.scheduler.auth.Principal;
 import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.datasets.DatasetService;
-import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.notify.Notifications;
 import io.cantor.scheduler.queue.Dispatcher;
 import io.cantor.scheduler.store.JobJournal;
@@ -43,11 +42,10 @@ final class JobsApi {
     private final IdempotencyKeys idempotency;
     private final Notifications notifications;
     private final InstantSource clock;
-    private final SchedulerMetrics metrics;
     private final int defaultMaxAttempts;
 
     JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher,
-            IdempotencyKeys idempotency, Notifications notifications, InstantSource clock, SchedulerMetrics metrics, int defaultMaxAttempts) {
+            IdempotencyKeys idempotency, Notifications notifications, InstantSource clock, int defaultMaxAttempts) {
         this.vertx = vertx;
         this.jobs = jobs;
         this.journal = journal;
@@ -56,7 +54,6 @@ final class JobsApi {
         this.idempotency = idempotency;
         this.notifications = notifications;
         this.clock = clock;
-        this.metrics = metrics;
         this.defaultMaxAttempts = defaultMaxAttempts;
     }
 
@@ -107,7 +104,6 @@ final class JobsApi {
                             : idempotency.commit(principal.tenant(), key, jobId).map(v -> job))
                     .onSuccess(job -> {
                         dispatcher.observe(job);
-                        metrics.submitted(job);
                         respond(ctx, 202, job, hookSecret[0]);
                     })
                     .recover(failure -> release(principal.tenant(), key, jobId).transform(v -> Future.failedFuture(failure)))
