@@ -79,6 +79,7 @@ public final class ClusterGauges implements PeriodicTask {
                     @SuppressWarnings("unchecked")
                     Map<ResourceRequest, Long> byShape = (Map<ResourceRequest, Long>) depths.get("shape");
                     Set<Map<String, String>> seen = new HashSet<>();
+                    metrics.set("cantor_queue_depth", "Queued jobs by priority", Map.of("priority", "0"), 0);
                     byPriority.forEach((priority, n) -> {
                         Map<String, String> tags = Map.of("priority", Integer.toString(priority));
                         seen.add(tags);
