@@ -28,8 +28,13 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM drains it (see {@link Agent#drain}).
  */
 public final class AgentMain {
-    private static final Set<String> FLAGS = Set.of("scheduler", "token", "token-file", "node-id", "work-dir",
+    public static final Set<String> FLAGS = Set.of("scheduler", "token", "token-file", "node-id", "work-dir",
             "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds", "nvidia-smi");
+
+    /** Every environment variable the agent reads (deploy files are checked against this list). */
+    public static final Set<String> ENVIRONMENT = Set.of("CANTOR_SCHEDULER_URL", "CANTOR_AGENT_TOKEN", "CANTOR_NODE_ID",
+            "CANTOR_WORK_DIR");
+    public static final int DEFAULT_METRICS_PORT = 9101;
 
     private AgentMain() {
     }
@@ -56,7 +61,7 @@ public final class AgentMain {
         AgentConfig config = new AgentConfig(URI.create(url), token,
                 flags.get("node-id", env("CANTOR_NODE_ID", InetAddress.getLocalHost().getHostName())),
                 Path.of(flags.get("work-dir", env("CANTOR_WORK_DIR", "agent-work"))).toAbsolutePath(),
-                flags.getInt("metrics-port", 9101), flags.get("device", "auto"), parseLabels(flags.get("labels")),
+                flags.getInt("metrics-port", DEFAULT_METRICS_PORT), flags.get("device", "auto"), parseLabels(flags.get("labels")),
                 Duration.ofSeconds(flags.getInt("claim-wait-seconds", 20)),
                 Duration.ofSeconds(flags.getInt("drain-seconds", 30)), flags.get("nvidia-smi", "nvidia-smi"));
         Files.createDirectories(config.workDir());
@@ -106,6 +111,9 @@ public final class AgentMain {
     }
 
     private static String env(String name, String fallback) {
+        if (!ENVIRONMENT.contains(name)) {
+            throw new IllegalArgumentException(name + " is not in AgentMain.ENVIRONMENT");
+        }
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,11 +21,17 @@ import java.util.concurrent.CountDownLatch;
  * until SIGTERM. See docs/operations.md for every flag and environment variable.
  */
 public final class SchedulerMain {
-    private static final Set<String> FLAGS = Set.of("http-port", "http-host", "data-dir", "node-name", "cluster-name",
+    public static final Set<String> FLAGS = Set.of("http-port", "http-host", "data-dir", "node-name", "cluster-name",
             "hazelcast-host", "hazelcast-port", "members", "kubernetes-service", "jdbc-url", "jdbc-user",
             "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances", "tenant-weights",
             "smtp-host", "smtp-port", "smtp-from", "public-url", "webhook-give-up-hours");
-    private static final Set<String> SWITCHES = Set.of("standalone", "smtp-starttls", "allow-private-webhooks");
+    public static final Set<String> SWITCHES = Set.of("standalone", "smtp-starttls", "allow-private-webhooks");
+
+    /** Every environment variable the scheduler reads (deploy files are checked against this list). */
+    public static final Set<String> ENVIRONMENT = Set.of("CANTOR_API_KEY", "CANTOR_AGENT_TOKEN", "CANTOR_CLUSTER_NAME",
+            "CANTOR_HAZELCAST_HOST", "CANTOR_JDBC_URL", "CANTOR_JDBC_USER", "CANTOR_JDBC_PASSWORD",
+            "CANTOR_KUBERNETES_SERVICE", "CANTOR_MEMBERS", "CANTOR_PUBLIC_URL", "CANTOR_SMTP_HOST", "CANTOR_SMTP_USER",
+            "CANTOR_SMTP_PASSWORD", "CANTOR_TENANT_WEIGHTS");
 
     private SchedulerMain() {
     }
@@ -45,10 +50,10 @@ public final class SchedulerMain {
         Files.createDirectories(dataDir);
         SchedulerConfig.Builder config = SchedulerConfig.builder(dataDir)
                 .httpHost(flags.get("http-host", "0.0.0.0"))
-                .httpPort(flags.getInt("http-port", 8080))
+                .httpPort(flags.getInt("http-port", SchedulerConfig.DEFAULT_HTTP_PORT))
                 .clusterName(flags.get("cluster-name", env("CANTOR_CLUSTER_NAME", "cantor")))
                 .hazelcastHost(flags.get("hazelcast-host", env("CANTOR_HAZELCAST_HOST", "127.0.0.1")))
-                .hazelcastPort(flags.getInt("hazelcast-port", 5701))
+                .hazelcastPort(flags.getInt("hazelcast-port", SchedulerConfig.DEFAULT_HAZELCAST_PORT))
                 .heartbeatInterval(Duration.ofMillis((long) (1000 * flags.getDouble("heartbeat-seconds", 5))))
                 .defaultMaxAttempts(flags.getInt("max-attempts", 3))
                 .jdbc(flags.get("jdbc-url", env("CANTOR_JDBC_URL", null)),
@@ -122,11 +127,10 @@ public final class SchedulerMain {
     }
 
     private static String env(String name, String fallback) {
+        if (!ENVIRONMENT.contains(name)) {
+            throw new IllegalArgumentException(name + " is not in SchedulerMain.ENVIRONMENT");
+        }
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    static List<String> flagNames() {
-        return List.copyOf(FLAGS);
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -19,14 +20,22 @@ final class Standalone implements AutoCloseable {
     final Path dataDir;
 
     Standalone(int httpPort, Path dataDir, int agentMetricsPort, Map<String, String> env) throws Exception {
+        this(List.of("standalone", "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString(),
+                "--agent-metrics-port", Integer.toString(agentMetricsPort)), httpPort, dataDir, env,
+                dataDir.resolveSibling(dataDir.getFileName() + ".out"));
+    }
+
+    /** Runs {@code bin/cantor <args>} (a command that starts Cantor) and waits until it serves. */
+    Standalone(List<String> args, int httpPort, Path dataDir, Map<String, String> env, Path log) throws Exception {
         this.httpPort = httpPort;
         this.dataDir = dataDir;
-        ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("bin/cantor").toString(), "standalone",
-                "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString(),
-                "--agent-metrics-port", Integer.toString(agentMetricsPort));
+        List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("bin/cantor").toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
         pb.environment().put("CANTOR_NO_BUILD", "1");
+        pb.environment().remove("CANTOR_API_KEY");
         pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".out").toFile());
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
         process = pb.start();
         awaitReady();
     }

@@ -10,6 +10,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 /** Every route of a scheduler node, in one place: public API, agent API, health and metrics. */
 public final class ApiRouter {
     private static final long JSON_LIMIT = 1024 * 1024;
+    public static final String LIVE = "/health/live";
+    public static final String READY = "/health/ready";
 
     private ApiRouter() {
     }
@@ -35,8 +37,8 @@ public final class ApiRouter {
                 .setMergeFormAttributes(false);
         Handler<RoutingContext> json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
 
-        router.get("/health/live").handler(health::live);
-        router.get("/health/ready").handler(health::ready);
+        router.get(LIVE).handler(health::live);
+        router.get(READY).handler(health::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(s.metrics().registry().scrape()));

@@ -26,6 +26,8 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
                               TenantWeights tenantWeights, NotifyConfig notifications) {
 
     public static final int LEASE_HEARTBEATS = 4;
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_HAZELCAST_PORT = 5701;
 
     public SchedulerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -76,10 +78,10 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         private final Path dataDir;
         private String nodeName = "scheduler-" + ProcessHandle.current().pid();
         private String httpHost = "0.0.0.0";
-        private int httpPort = 8080;
+        private int httpPort = DEFAULT_HTTP_PORT;
         private String clusterName = "cantor";
         private String hazelcastHost = "127.0.0.1";
-        private int hazelcastPort = 5701;
+        private int hazelcastPort = DEFAULT_HAZELCAST_PORT;
         private List<String> members = List.of();
         private String kubernetesService;
         private String jdbcUrl;
