@@ -7,6 +7,8 @@ import io.cantor.model.AgentNode;
 import io.cantor.model.Dataset;
 import io.cantor.model.Job;
 import io.cantor.scheduler.api.HttpApiVerticle;
+import io.cantor.scheduler.api.SubmitRateLimiter;
+import io.cantor.scheduler.auth.AuditLog;
 import io.cantor.scheduler.auth.ApiKey;
 import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.auth.Role;
@@ -170,7 +172,7 @@ public final class SchedulerNode implements AutoCloseable {
         NodeRegistry nodes = new NodeRegistry(vertx, hazelcast.<String, AgentNode>getMap(NodeRegistry.MAP), clock);
         ApiKeys apiKeys = new ApiKeys(vertx, hazelcast.getMap(ApiKeys.MAP), clock);
         FsBlobStore blobs = new FsBlobStore(vertx, config.blobDir());
-        DatasetService datasets = new DatasetService(vertx, hazelcast.getMap(DatasetService.MAP), blobs, clock);
+        DatasetService datasets = new DatasetService(vertx, hazelcast.getMap(DatasetService.MAP), blobs, clock, config.limits());
         if (config.bootstrapApiKey() != null) {
             apiKeys.register(config.bootstrapApiKey(), "default", Set.of(Role.ADMIN));
         }
@@ -199,7 +201,10 @@ public final class SchedulerNode implements AutoCloseable {
                 List.of(new MetricsSink(metrics), new NotificationSink(notifications, sender, notify.emailEnabled())), clock)));
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
                 nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),
-                metrics, events, logs, notifications, started::get);
+                metrics, events, logs, notifications,
+                new SubmitRateLimiter(vertx, hazelcast.getMap(SubmitRateLimiter.MAP), clock,
+                        config.limits().submitsPerSecond(), config.limits().submitBurst()),
+                new AuditLog(vertx, database, clock), started::get);
         await(vertx.deployVerticle(() -> new HttpApiVerticle(services),
                 new DeploymentOptions().setInstances(config.httpInstances())));
         Ownership ownership = new Ownership(hazelcast);

@@ -1,7 +1,9 @@
 package io.cantor.scheduler;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.cantor.scheduler.api.SubmitRateLimiter;
 import io.cantor.scheduler.auth.ApiKeys;
+import io.cantor.scheduler.auth.AuditLog;
 import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
@@ -24,5 +26,5 @@ public record Services(Vertx vertx, SchedulerConfig config, InstantSource clock,
                        JobStore jobs, JobJournal journal, Dispatcher dispatcher, NodeRegistry nodes, ApiKeys apiKeys,
                        DatasetService datasets, BlobStore blobs, IdempotencyKeys idempotency,
                        SchedulerMetrics metrics, EventLog events, JobLogs logs, Notifications notifications,
-                       BooleanSupplier started) {
+                       SubmitRateLimiter rateLimiter, AuditLog audit, BooleanSupplier started) {
 }

@@ -4,6 +4,7 @@ import io.cantor.agent.Agent;
 import io.cantor.agent.AgentConfig;
 import io.cantor.agent.AgentMain;
 import io.cantor.scheduler.SchedulerNode;
+import io.cantor.scheduler.config.Limits;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,7 +48,9 @@ final class Harness implements AutoCloseable {
                 .heartbeatInterval(Duration.ofMillis(500))
                 .maxClaimWait(Duration.ofSeconds(5))
                 .bootstrapApiKey(API_KEY)
-                .agentToken(AGENT_TOKEN);
+                .agentToken(AGENT_TOKEN)
+                // Short test recordings, and bursts of submissions faster than a person makes.
+                .limits(Limits.DEFAULTS.withAudio(1, 7200).withSubmits(10_000, 10_000, 100_000));
     }
 
     SchedulerNode scheduler(SchedulerConfig config) {

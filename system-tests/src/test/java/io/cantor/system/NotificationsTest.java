@@ -213,9 +213,10 @@ class NotificationsTest {
 
     private String dataset(Api api) throws Exception {
         var form = io.vertx.ext.web.multipart.MultipartForm.create().binaryFileUpload("audio", "a.wav",
-                Harness.speak(java.nio.file.Files.createDirectories(dir.resolve("d")), "a.wav", "en-us", "hello").toString(),
-                "audio/wav");
-        return Api.await(api.request(io.vertx.core.http.HttpMethod.POST, "/datasets").sendMultipartForm(form))
-                .bodyAsJsonObject().getString("id");
+                Harness.speak(java.nio.file.Files.createDirectories(dir.resolve("d")), "a.wav", "en-us",
+                        "hello, this recording is long enough").toString(), "audio/wav");
+        var created = Api.await(api.request(io.vertx.core.http.HttpMethod.POST, "/datasets").sendMultipartForm(form));
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        return created.bodyAsJsonObject().getString("id");
     }
 }

@@ -17,6 +17,7 @@ import io.cantor.model.agent.AgentMessages.HeartbeatResponse;
 import io.cantor.model.agent.AgentMessages.RegisterRequest;
 import io.cantor.model.agent.AgentMessages.RegisterResponse;
 import io.cantor.model.json.Json;
+import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
@@ -142,7 +143,7 @@ final class AgentApi {
     void downloadCheckpoint(RoutingContext ctx) {
         String jobId = jobId(ctx);
         long token = token(ctx);
-        leased(jobId, token).compose(job -> blobs.open(checkpointKey(jobId))).compose(stream -> {
+        leased(jobId, token).compose(job -> blobs.open(BlobKeys.checkpoint(jobId))).compose(stream -> {
             ctx.response().putHeader("Content-Type", "application/zip");
             return stream.pipeTo(ctx.response());
         }).onFailure(ctx::fail);
@@ -174,7 +175,7 @@ final class AgentApi {
         int epoch = parseEpoch(ctx.request().getHeader(AgentMessages.CHECKPOINT_EPOCH_HEADER));
         ctx.request().pause();
         leased(jobId, token)
-                .compose(job -> blobs.put(checkpointKey(jobId), ctx.request()))
+                .compose(job -> blobs.put(BlobKeys.checkpoint(jobId), ctx.request()))
                 .compose(info -> jobs.checkpointed(jobId, token, epoch).map(info))
                 .onSuccess(info -> json(ctx, 200, info))
                 .onFailure(ctx::fail);
@@ -194,7 +195,7 @@ final class AgentApi {
 
     /** {@code PUT /agent/v1/jobs/{id}/artifact}: this attempt's model zip, before {@code complete}. */
     void uploadArtifact(RoutingContext ctx) {
-        upload(ctx, artifactKey(jobId(ctx), token(ctx)));
+        upload(ctx, BlobKeys.artifact(jobId(ctx), token(ctx)));
     }
 
     /** {@code POST /agent/v1/jobs/{id}/complete}: SUCCEEDED with metrics; the artifact must be uploaded. */
@@ -202,7 +203,7 @@ final class AgentApi {
         String jobId = jobId(ctx);
         long token = token(ctx);
         CompleteRequest request = Bodies.json(ctx, CompleteRequest.class);
-        String key = artifactKey(jobId, token);
+        String key = BlobKeys.artifact(jobId, token);
         leased(jobId, token)
                 .compose(job -> blobs.stat(key))
                 .compose(blob -> {
@@ -259,7 +260,7 @@ final class AgentApi {
                     files.add(new DatasetFile(f.name(), f.bytes(), f.sha256(), "/agent/v1/jobs/" + job.id() + "/files/" + i));
                 }
             });
-            return blobs.stat(checkpointKey(job.id())).map(checkpoint -> new Assignment(job, job.attempt(),
+            return blobs.stat(BlobKeys.checkpoint(job.id())).map(checkpoint -> new Assignment(job, job.attempt(),
                     job.lease().expiresAt(), config.heartbeatInterval().toMillis(), files,
                     checkpoint.isPresent() ? "/agent/v1/jobs/" + job.id() + "/checkpoint" : null,
                     job.spec().params() != null && job.spec().params().baseModel() != null
@@ -268,13 +269,6 @@ final class AgentApi {
         });
     }
 
-    static String artifactKey(String jobId, long token) {
-        return "models/" + jobId + "/attempt-" + token + ".zip";
-    }
-
-    static String checkpointKey(String jobId) {
-        return "checkpoints/" + jobId + "/latest.zip";
-    }
 
     private static String jobId(RoutingContext ctx) {
         String id = ctx.pathParam("id");

@@ -7,7 +7,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** Every route of a scheduler node, in one place: public API, agent API, health and metrics. */
+/**
+ * Every route of a scheduler node, in one place. Each route runs, in order: authentication and
+ * role (before any body is read), the body handler it needs, the contract check against its
+ * {@code openapi.yaml} operation, then one small handler method.
+ */
 public final class ApiRouter {
     private static final long JSON_LIMIT = 1024 * 1024;
     public static final String LIVE = "/health/live";
@@ -16,17 +20,19 @@ public final class ApiRouter {
     private ApiRouter() {
     }
 
-    public static Router create(Services s) {
+    public static Router create(Services s, Contract contract) {
         Router router = Router.router(s.vertx());
         Authentication auth = new Authentication(s.apiKeys());
         JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.dispatcher(), s.idempotency(),
-                s.notifications(), s.clock(), s.config().defaultMaxAttempts());
+                s.notifications(), s.rateLimiter(), s.config().limits().maxQueuedPerTenant(), s.clock(),
+                s.config().defaultMaxAttempts());
         EventStreams streams = new EventStreams(s.vertx(), jobs, s.events());
         LogsApi logs = new LogsApi(s.vertx(), jobs, s.jobs(), s.logs());
         WebhooksApi webhooks = new WebhooksApi(s.notifications());
         DatasetsApi datasets = new DatasetsApi(s.datasets());
         ModelsApi models = new ModelsApi(jobs, s.blobs());
-        NodesApi nodes = new NodesApi(s.nodes());
+        NodesApi nodes = new NodesApi(s.nodes(), s.audit());
+        AdminApi admin = new AdminApi(s.apiKeys(), s.audit());
         AgentApi agent = new AgentApi(s.vertx(), s.config(), s.jobs(), s.dispatcher(), s.nodes(), s.datasets(),
                 s.blobs(), s.logs());
         HealthApi health = new HealthApi(s.hazelcast(), s.started());
@@ -36,46 +42,80 @@ public final class ApiRouter {
                 .setDeleteUploadedFilesOnEnd(true)
                 .setMergeFormAttributes(false);
         Handler<RoutingContext> json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
+        Routes r = new Routes(router, contract);
 
-        router.get(LIVE).handler(health::live);
-        router.get(READY).handler(health::ready);
-        router.get("/metrics").handler(ctx -> ctx.response()
+        r.open("GET", LIVE, "live", health::live);
+        r.open("GET", READY, "ready", health::ready);
+        r.open("GET", "/openapi.yaml", "openapi", contract::serve);
+        r.open("GET", "/metrics", "metrics", ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(s.metrics().registry().scrape()));
 
-        router.post("/model/train").handler(auth.require(Role.SUBMIT)).handler(uploads).handler(jobs::submit);
-        router.post("/datasets").handler(auth.require(Role.SUBMIT)).handler(uploads).handler(datasets::create);
-        router.get("/datasets/:id").handler(auth.require(Role.READ)).handler(datasets::get);
-        router.get("/jobs").handler(auth.require(Role.READ)).handler(jobs::list);
-        router.get("/jobs/:id").handler(auth.require(Role.READ)).handler(jobs::get);
-        router.delete("/jobs/:id").handler(auth.require(Role.SUBMIT)).handler(jobs::cancel);
-        router.get("/jobs/:id/events").handler(auth.require(Role.READ)).handler(streams::jobEvents);
-        router.get("/jobs/:id/logs").handler(auth.require(Role.READ)).handler(logs::get);
-        router.get("/events").handler(auth.require(Role.READ)).handler(streams::tenantEvents);
-        router.post("/webhooks").handler(auth.require(Role.ADMIN)).handler(json).handler(webhooks::create);
-        router.get("/webhooks").handler(auth.require(Role.READ)).handler(webhooks::list);
-        router.delete("/webhooks/:id").handler(auth.require(Role.ADMIN)).handler(webhooks::delete);
-        router.get("/webhooks/:id/deliveries").handler(auth.require(Role.READ)).handler(webhooks::deliveries);
-        router.get("/models/:id").handler(auth.require(Role.READ)).handler(models::download);
-        router.get("/nodes").handler(auth.require(Role.ADMIN)).handler(nodes::list);
-        router.post("/nodes/:id/drain").handler(auth.require(Role.ADMIN)).handler(nodes::drain);
-        router.post("/nodes/:id/cordon").handler(auth.require(Role.ADMIN)).handler(nodes::cordon);
-        router.post("/nodes/:id/uncordon").handler(auth.require(Role.ADMIN)).handler(nodes::uncordon);
+        r.add("POST", "/model/train", "submitJob", auth.require(Role.SUBMIT), uploads, false, jobs::submit);
+        r.add("POST", "/datasets", "createDataset", auth.require(Role.SUBMIT), uploads, false, datasets::create);
+        r.add("GET", "/datasets/:id", "getDataset", auth.require(Role.READ), null, true, datasets::get);
+        r.add("DELETE", "/datasets/:id", "deleteDataset", auth.require(Role.SUBMIT), null, true, datasets::delete);
+        r.add("GET", "/jobs", "listJobs", auth.require(Role.READ), null, true, jobs::list);
+        r.add("GET", "/jobs/:id", "getJob", auth.require(Role.READ), null, true, jobs::get);
+        r.add("DELETE", "/jobs/:id", "cancelJob", auth.require(Role.SUBMIT), null, true, jobs::cancel);
+        r.add("GET", "/jobs/:id/events", "jobEvents", auth.require(Role.READ), null, true, streams::jobEvents);
+        r.add("GET", "/jobs/:id/logs", "jobLogs", auth.require(Role.READ), null, true, logs::get);
+        r.add("GET", "/events", "tenantEvents", auth.require(Role.READ), null, true, streams::tenantEvents);
+        r.add("GET", "/models/:id", "downloadModel", auth.require(Role.READ), null, true, models::download);
+        r.add("DELETE", "/models/:id", "deleteModel", auth.require(Role.SUBMIT), null, true, models::delete);
+        r.add("POST", "/webhooks", "createWebhook", auth.require(Role.ADMIN), json, true, webhooks::create);
+        r.add("GET", "/webhooks", "listWebhooks", auth.require(Role.READ), null, true, webhooks::list);
+        r.add("DELETE", "/webhooks/:id", "deleteWebhook", auth.require(Role.ADMIN), null, true, webhooks::delete);
+        r.add("GET", "/webhooks/:id/deliveries", "webhookDeliveries", auth.require(Role.READ), null, true, webhooks::deliveries);
+        r.add("GET", "/nodes", "listNodes", auth.require(Role.ADMIN), null, true, nodes::list);
+        r.add("POST", "/nodes/:id/drain", "drainNode", auth.require(Role.ADMIN), null, true, nodes::drain);
+        r.add("POST", "/nodes/:id/cordon", "cordonNode", auth.require(Role.ADMIN), null, true, nodes::cordon);
+        r.add("POST", "/nodes/:id/uncordon", "uncordonNode", auth.require(Role.ADMIN), null, true, nodes::uncordon);
+        r.add("POST", "/admin/keys", "createKey", auth.require(Role.ADMIN), json, true, admin::create);
+        r.add("GET", "/admin/keys", "listKeys", auth.require(Role.ADMIN), null, true, admin::list);
+        r.add("DELETE", "/admin/keys/:id", "revokeKey", auth.require(Role.ADMIN), null, true, admin::revoke);
+        r.add("GET", "/admin/audit", "auditLog", auth.require(Role.ADMIN), null, true, admin::audit);
 
         Handler<RoutingContext> agentAuth = auth.require(Role.AGENT);
-        router.post("/agent/v1/register").handler(agentAuth).handler(json).handler(agent::register);
-        router.post("/agent/v1/claim").handler(agentAuth).handler(json).handler(agent::claim);
-        router.post("/agent/v1/jobs/:id/heartbeat").handler(agentAuth).handler(json).handler(agent::heartbeat);
-        router.get("/agent/v1/jobs/:id/files/:index").handler(agentAuth).handler(agent::file);
-        router.get("/agent/v1/jobs/:id/checkpoint").handler(agentAuth).handler(agent::downloadCheckpoint);
-        router.put("/agent/v1/jobs/:id/checkpoint").handler(agentAuth).handler(agent::uploadCheckpoint);
-        router.get("/agent/v1/jobs/:id/base-model").handler(agentAuth).handler(agent::downloadBaseModel);
-        router.put("/agent/v1/jobs/:id/artifact").handler(agentAuth).handler(agent::uploadArtifact);
-        router.post("/agent/v1/jobs/:id/complete").handler(agentAuth).handler(json).handler(agent::complete);
-        router.post("/agent/v1/jobs/:id/fail").handler(agentAuth).handler(json).handler(agent::fail);
+        r.add("POST", "/agent/v1/register", "agentRegister", agentAuth, json, true, agent::register);
+        r.add("POST", "/agent/v1/claim", "agentClaim", agentAuth, json, true, agent::claim);
+        r.add("POST", "/agent/v1/jobs/:id/heartbeat", "agentHeartbeat", agentAuth, json, true, agent::heartbeat);
+        r.add("GET", "/agent/v1/jobs/:id/files/:index", "agentFile", agentAuth, null, true, agent::file);
+        r.add("GET", "/agent/v1/jobs/:id/checkpoint", "agentGetCheckpoint", agentAuth, null, true, agent::downloadCheckpoint);
+        r.add("PUT", "/agent/v1/jobs/:id/checkpoint", "agentPutCheckpoint", agentAuth, null, false, agent::uploadCheckpoint);
+        r.add("GET", "/agent/v1/jobs/:id/base-model", "agentBaseModel", agentAuth, null, true, agent::downloadBaseModel);
+        r.add("PUT", "/agent/v1/jobs/:id/artifact", "agentPutArtifact", agentAuth, null, false, agent::uploadArtifact);
+        r.add("POST", "/agent/v1/jobs/:id/complete", "agentComplete", agentAuth, json, true, agent::complete);
+        r.add("POST", "/agent/v1/jobs/:id/fail", "agentFail", agentAuth, json, true, agent::fail);
 
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(Problems::handle);
         return router;
+    }
+
+    /** Adds routes with their handler chains; remembers nothing else. */
+    private record Routes(Router router, Contract contract) {
+        /** A route without authentication (health, metrics, the contract itself). */
+        void open(String method, String path, String operationId, Handler<RoutingContext> handler) {
+            contract.validate(operationId); // the operation must exist in openapi.yaml
+            router.route(io.vertx.core.http.HttpMethod.valueOf(method), path).handler(handler);
+        }
+
+        /**
+         * @param checked whether the whole request goes through the contract check; uploads and raw
+         *                streams (multipart, zip) are checked by their handlers instead
+         */
+        void add(String method, String path, String operationId, Handler<RoutingContext> auth,
+                 Handler<RoutingContext> body, boolean checked, Handler<RoutingContext> handler) {
+            var route = router.route(io.vertx.core.http.HttpMethod.valueOf(method), path).handler(auth);
+            if (body != null) {
+                route.handler(body);
+            }
+            Handler<RoutingContext> check = contract.validate(operationId);
+            if (checked) {
+                route.handler(check);
+            }
+            route.handler(handler);
+        }
     }
 }

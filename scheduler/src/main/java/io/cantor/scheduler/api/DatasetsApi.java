@@ -42,15 +42,24 @@ final class DatasetsApi {
 
     /** {@code GET /datasets/{id}} */
     void get(RoutingContext ctx) {
+        own(ctx).onSuccess((Dataset d) -> ctx.response().putHeader("Content-Type", "application/json").end(Json.write(d)))
+                .onFailure(ctx::fail);
+    }
+
+    /** {@code DELETE /datasets/{id}}: the recordings are biometric data; every stored byte of them goes. */
+    void delete(RoutingContext ctx) {
+        own(ctx).compose(d -> datasets.delete(d.id()))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
+    }
+
+    private io.vertx.core.Future<Dataset> own(RoutingContext ctx) {
         Principal principal = Authentication.principal(ctx);
         String id = ctx.pathParam("id");
         if (!Ids.isWellFormed(id)) {
-            throw ApiException.notFound("no dataset " + id);
+            return io.vertx.core.Future.failedFuture(ApiException.notFound("no dataset " + id));
         }
-        datasets.find(id)
-                .map(found -> found.filter(d -> d.tenant().equals(principal.tenant()))
-                        .orElseThrow(() -> ApiException.notFound("no dataset " + id)))
-                .onSuccess((Dataset d) -> ctx.response().putHeader("Content-Type", "application/json").end(Json.write(d)))
-                .onFailure(ctx::fail);
+        return datasets.find(id).map(found -> found.filter(d -> d.tenant().equals(principal.tenant()))
+                .orElseThrow(() -> ApiException.notFound("no dataset " + id)));
     }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 
 /** One HTTP server instance; a node deploys several that share the port, one per event loop. */
 public final class HttpApiVerticle extends VerticleBase {
@@ -17,12 +18,18 @@ public final class HttpApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
                 .setHost(services.config().httpHost())
                 .setPort(services.config().httpPort())
                 .setCompressionSupported(true)
-                .setTcpNoDelay(true));
-        return server.requestHandler(ApiRouter.create(services)).listen();
+                .setTcpNoDelay(true);
+        if (services.config().tls()) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(services.config().tlsCertPath())
+                    .setKeyPath(services.config().tlsKeyPath()));
+        }
+        server = vertx.createHttpServer(options);
+        return Contract.load(vertx).compose(contract -> server.requestHandler(ApiRouter.create(services, contract)).listen());
     }
 
     public int actualPort() {

@@ -41,11 +41,14 @@ final class JobsApi {
     private final Dispatcher dispatcher;
     private final IdempotencyKeys idempotency;
     private final Notifications notifications;
+    private final SubmitRateLimiter rateLimiter;
+    private final int maxQueuedPerTenant;
     private final InstantSource clock;
     private final int defaultMaxAttempts;
 
     JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher,
-            IdempotencyKeys idempotency, Notifications notifications, InstantSource clock, int defaultMaxAttempts) {
+            IdempotencyKeys idempotency, Notifications notifications, SubmitRateLimiter rateLimiter, int maxQueuedPerTenant,
+            InstantSource clock, int defaultMaxAttempts) {
         this.vertx = vertx;
         this.jobs = jobs;
         this.journal = journal;
@@ -53,6 +56,8 @@ final class JobsApi {
         this.dispatcher = dispatcher;
         this.idempotency = idempotency;
         this.notifications = notifications;
+        this.rateLimiter = rateLimiter;
+        this.maxQueuedPerTenant = maxQueuedPerTenant;
         this.clock = clock;
         this.defaultMaxAttempts = defaultMaxAttempts;
     }
@@ -77,7 +82,7 @@ final class JobsApi {
         }
         String key = idempotencyKey(ctx);
         String jobId = Ids.newId(clock);
-        reserve(principal.tenant(), key, jobId).compose(existing -> {
+        admit(ctx, principal.tenant()).compose(v -> reserve(principal.tenant(), key, jobId)).compose(existing -> {
             if (existing.isPresent()) {
                 return replay(ctx, principal, existing.get());
             }
@@ -109,6 +114,25 @@ final class JobsApi {
                     .recover(failure -> release(principal.tenant(), key, jobId).transform(v -> Future.failedFuture(failure)))
                     .mapEmpty();
         }).onFailure(ctx::fail);
+    }
+
+    /** The tenant's submission rate and queue cap: 429 with {@code Retry-After} beyond them. */
+    private Future<Void> admit(RoutingContext ctx, String tenant) {
+        return rateLimiter.take(tenant).compose(waitMillis -> {
+            if (waitMillis > 0) {
+                ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
+                return Future.failedFuture(new ApiException(429, "rate-limited", "Too many requests",
+                        "tenant " + tenant + " submits faster than its rate allows", List.of()));
+            }
+            return dispatcher.withIndex(index -> index.queuedFor(tenant));
+        }).compose(queued -> {
+            if (queued >= maxQueuedPerTenant) {
+                ctx.response().putHeader("Retry-After", "60");
+                return Future.failedFuture(new ApiException(429, "queue-full", "Too many queued jobs",
+                        "tenant " + tenant + " has " + queued + " queued jobs; the cap is " + maxQueuedPerTenant, List.of()));
+            }
+            return Future.succeededFuture();
+        });
     }
 
     /** {@code GET /jobs/{id}} */

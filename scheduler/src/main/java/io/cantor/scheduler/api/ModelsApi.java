@@ -1,6 +1,7 @@
 package io.cantor.scheduler.api;
 
 import io.cantor.model.JobState;
+import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,6 +13,19 @@ final class ModelsApi {
     ModelsApi(JobsApi jobs, BlobStore blobs) {
         this.jobs = jobs;
         this.blobs = blobs;
+    }
+
+    /**
+     * {@code DELETE /models/{jobId}}: every stored byte derived from the recordings for this job
+     * (model zips of all attempts, checkpoints, the index inside them). The job's record stays.
+     */
+    void delete(RoutingContext ctx) {
+        jobs.ownJob(ctx).compose(job -> {
+            if (!job.state().isTerminal()) {
+                throw ApiException.conflict("job-active", "job " + job.id() + " is " + job.state() + "; cancel it first");
+            }
+            return blobs.deletePrefix(BlobKeys.models(job.id())).compose(v -> blobs.deletePrefix(BlobKeys.checkpoints(job.id())));
+        }).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     void download(RoutingContext ctx) {

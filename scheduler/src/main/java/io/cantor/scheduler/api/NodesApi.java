@@ -2,6 +2,7 @@ package io.cantor.scheduler.api;
 
 import io.cantor.model.NodeState;
 import io.cantor.model.json.Json;
+import io.cantor.scheduler.auth.AuditLog;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,9 +11,11 @@ import java.util.Map;
 /** {@code /nodes} (admin): the agent fleet, and taking nodes out of rotation. */
 final class NodesApi {
     private final NodeRegistry nodes;
+    private final AuditLog audit;
 
-    NodesApi(NodeRegistry nodes) {
+    NodesApi(NodeRegistry nodes, AuditLog audit) {
         this.nodes = nodes;
+        this.audit = audit;
     }
 
     void list(RoutingContext ctx) {
@@ -41,6 +44,8 @@ final class NodesApi {
         String id = ctx.pathParam("id");
         nodes.setState(id, state)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("no node " + id)))
+                .compose(node -> audit.record(Authentication.principal(ctx), "node." + state.name().toLowerCase(), id, null)
+                        .map(node))
                 .onSuccess(node -> ctx.response().putHeader("Content-Type", "application/json").end(Json.write(node)))
                 .onFailure(ctx::fail);
     }

@@ -47,6 +47,40 @@ public final class ApiKeys {
                         : Optional.of(new Principal(key.id(), key.tenant(), key.roles())));
     }
 
+    /** A key just made: its record and its secret, which is shown once and never stored. */
+    public record Issued(ApiKey key, String secret) {
+    }
+
+    public Future<Issued> create(String tenant, Set<Role> roles) {
+        String secret = newSecret();
+        ApiKey key = new ApiKey(Ids.newId(clock), tenant, roles, sha256(secret), clock.instant(), null);
+        return Future.fromCompletionStage(keys.setAsync(key.sha256(), key), vertx.getOrCreateContext())
+                .map(v -> new Issued(key, secret));
+    }
+
+    /** Keys of one tenant (or all when null), newest first; never their secrets. Reads the map on a worker. */
+    public Future<java.util.List<ApiKey>> list(String tenant) {
+        return vertx.executeBlocking(() -> keys.values().stream()
+                .filter(k -> tenant == null || k.tenant().equals(tenant))
+                .sorted(java.util.Comparator.comparing(ApiKey::createdAt).reversed())
+                .toList());
+    }
+
+    /** Revokes by id: the key stops working on every node at once (the near caches are invalidated). */
+    public Future<java.util.Optional<ApiKey>> revoke(String id) {
+        return vertx.executeBlocking(() -> {
+            for (ApiKey key : keys.values()) {
+                if (key.id().equals(id)) {
+                    ApiKey revoked = key.revoked() ? key
+                            : new ApiKey(key.id(), key.tenant(), key.roles(), key.sha256(), key.createdAt(), clock.instant());
+                    keys.set(key.sha256(), revoked);
+                    return java.util.Optional.of(revoked);
+                }
+            }
+            return java.util.Optional.<ApiKey>empty();
+        });
+    }
+
     /** Stores the given secret for a tenant (idempotent): the bootstrap admin key and agent token. Blocking. */
     public ApiKey register(String secret, String tenant, Set<Role> roles) {
         String hash = sha256(secret);

@@ -18,6 +18,7 @@ import io.cantor.model.Dataset;
 import io.cantor.model.Job;
 import io.cantor.model.hazelcast.JobSerializer;
 import io.cantor.model.hazelcast.JsonStreamSerializer;
+import io.cantor.scheduler.api.SubmitRateLimiter;
 import io.cantor.scheduler.auth.ApiKey;
 import io.cantor.scheduler.auth.ApiKeys;
 import io.cantor.scheduler.config.SchedulerConfig;
@@ -66,6 +67,8 @@ public final class ClusterMember {
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         config.setProperty("hazelcast.local.localAddress", cfg.hazelcastHost());
+        // Listen on that address only, not on every interface of the host.
+        config.setProperty("hazelcast.socket.bind.any", "false");
 
         config.getNetworkConfig().setPort(cfg.hazelcastPort()).setPortAutoIncrement(true);
         JoinConfig join = config.getNetworkConfig().getJoin();
@@ -91,6 +94,7 @@ public final class ClusterMember {
                 .addDataSerializableFactory(JobLogs.FACTORY_ID, JobLogs.factory())
                 .addDataSerializableFactory(DeliveryProcessors.FACTORY_ID, new DeliveryProcessors())
                 .addDataSerializableFactory(SubscriptionProcessors.FACTORY_ID, new SubscriptionProcessors())
+                .addDataSerializableFactory(SubmitRateLimiter.FACTORY_ID, SubmitRateLimiter.factory())
                 .addSerializerConfig(new SerializerConfig().setTypeClass(Job.class).setImplementation(new JobSerializer()))
                 .addSerializerConfig(json(Dataset.class, 1002))
                 .addSerializerConfig(json(AgentNode.class, 1003))

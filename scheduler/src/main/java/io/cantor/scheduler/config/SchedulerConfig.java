@@ -23,7 +23,8 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
                               Path blobDir, Duration heartbeatInterval, RetryBackoff retryBackoff,
                               int defaultMaxAttempts, Duration maxClaimWait, long maxUploadBytes,
                               String bootstrapApiKey, String agentToken, int httpInstances,
-                              TenantWeights tenantWeights, NotifyConfig notifications) {
+                              TenantWeights tenantWeights, NotifyConfig notifications, Limits limits,
+                              String tlsCertPath, String tlsKeyPath) {
 
     public static final int LEASE_HEARTBEATS = 4;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -35,6 +36,11 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         blobDir = blobDir == null ? dataDir.resolve("blobs") : blobDir;
         tenantWeights = tenantWeights == null ? TenantWeights.EQUAL : tenantWeights;
         notifications = notifications == null ? NotifyConfig.DEFAULTS : notifications;
+        limits = limits == null ? Limits.DEFAULTS : limits;
+    }
+
+    public boolean tls() {
+        return tlsCertPath != null && tlsKeyPath != null;
     }
 
     /** A lease is lost after this long without a heartbeat. */
@@ -70,6 +76,9 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         b.httpInstances = httpInstances;
         b.tenantWeights = tenantWeights;
         b.notifications = notifications;
+        b.limits = limits;
+        b.tlsCertPath = tlsCertPath;
+        b.tlsKeyPath = tlsKeyPath;
         return b;
     }
 
@@ -98,6 +107,9 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         private int httpInstances = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private TenantWeights tenantWeights = TenantWeights.EQUAL;
         private NotifyConfig notifications = NotifyConfig.DEFAULTS;
+        private Limits limits = Limits.DEFAULTS;
+        private String tlsCertPath;
+        private String tlsKeyPath;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -123,12 +135,14 @@ public record SchedulerConfig(String nodeName, String httpHost, int httpPort, Pa
         public Builder httpInstances(int v) { httpInstances = v; return this; }
         public Builder tenantWeights(TenantWeights v) { tenantWeights = v; return this; }
         public Builder notifications(NotifyConfig v) { notifications = v; return this; }
+        public Builder limits(Limits v) { limits = v; return this; }
+        public Builder tls(String certPath, String keyPath) { tlsCertPath = certPath; tlsKeyPath = keyPath; return this; }
 
         public SchedulerConfig build() {
             return new SchedulerConfig(nodeName, httpHost, httpPort, dataDir, clusterName, hazelcastHost, hazelcastPort,
                     members, kubernetesService, jdbcUrl, jdbcUser, jdbcPassword, blobDir, heartbeatInterval,
                     retryBackoff, defaultMaxAttempts, maxClaimWait, maxUploadBytes, bootstrapApiKey, agentToken,
-                    httpInstances, tenantWeights, notifications);
+                    httpInstances, tenantWeights, notifications, limits, tlsCertPath, tlsKeyPath);
         }
     }
 }

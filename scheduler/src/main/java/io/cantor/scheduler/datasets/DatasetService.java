@@ -6,7 +6,9 @@ import io.cantor.model.FieldError;
 import io.cantor.model.Ids;
 import io.cantor.model.audio.AudioHeader;
 import io.cantor.scheduler.api.ApiException;
+import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
+import io.cantor.scheduler.config.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -26,18 +28,19 @@ import java.util.Optional;
  */
 public final class DatasetService {
     public static final String MAP = "datasets";
-    public static final int MAX_FILES = 200;
 
     private final Vertx vertx;
     private final IMap<String, Dataset> datasets;
     private final BlobStore blobs;
     private final InstantSource clock;
+    private final Limits limits;
 
-    public DatasetService(Vertx vertx, IMap<String, Dataset> datasets, BlobStore blobs, InstantSource clock) {
+    public DatasetService(Vertx vertx, IMap<String, Dataset> datasets, BlobStore blobs, InstantSource clock, Limits limits) {
         this.vertx = vertx;
         this.datasets = datasets;
         this.blobs = blobs;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /** An uploaded file waiting on local disk: the form field, the client's name, where it is. */
@@ -48,11 +51,11 @@ public final class DatasetService {
         if (uploads.isEmpty()) {
             return Future.failedFuture(ApiException.invalidField("files", "send at least one audio file"));
         }
-        if (uploads.size() > MAX_FILES) {
-            return Future.failedFuture(ApiException.invalidField("files", "at most " + MAX_FILES + " files per dataset"));
+        if (uploads.size() > limits.maxFiles()) {
+            return Future.failedFuture(ApiException.invalidField("files", "at most " + limits.maxFiles() + " files per dataset"));
         }
         String id = Ids.newId(clock);
-        return vertx.executeBlocking(() -> probeAll(uploads))
+        return vertx.executeBlocking(() -> probeAll(uploads, limits))
                 .compose(headers -> store(id, uploads, headers))
                 .compose(files -> {
                     double seconds = files.stream().mapToDouble(Dataset.AudioFile::seconds).sum();
@@ -61,25 +64,33 @@ public final class DatasetService {
                     return Future.fromCompletionStage(datasets.setAsync(id, dataset), vertx.getOrCreateContext())
                             .map(v -> dataset);
                 })
-                .recover(failure -> blobs.deletePrefix(prefix(id)).transform(ignored -> Future.failedFuture(failure)));
+                .recover(failure -> blobs.deletePrefix(BlobKeys.dataset(id)).transform(ignored -> Future.failedFuture(failure)));
+    }
+
+    /** Removes the recordings (every blob under the dataset) and the dataset's record. */
+    public Future<Void> delete(String id) {
+        return blobs.deletePrefix(BlobKeys.dataset(id))
+                .compose(v -> Future.fromCompletionStage(datasets.removeAsync(id), vertx.getOrCreateContext()))
+                .mapEmpty();
     }
 
     public Future<Optional<Dataset>> find(String id) {
         return Future.fromCompletionStage(datasets.getAsync(id), vertx.getOrCreateContext()).map(Optional::ofNullable);
     }
 
-    public static String prefix(String datasetId) {
-        return "datasets/" + datasetId + "/";
-    }
 
-    private static List<AudioHeader> probeAll(List<Upload> uploads) throws IOException {
+    private static List<AudioHeader> probeAll(List<Upload> uploads, Limits limits) throws IOException {
         List<AudioHeader> headers = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
-            String field = "files[" + i + "] (" + upload.fileName() + ")";
+            String field = "files[" + i + "] (" + safeName(upload.fileName(), i, "audio") + ")";
             if (upload.size() == 0) {
                 errors.add(new FieldError(field, "is empty"));
+                continue;
+            }
+            if (upload.size() > limits.maxFileBytes()) {
+                errors.add(new FieldError(field, "is larger than " + (limits.maxFileBytes() >> 20) + " MiB"));
                 continue;
             }
             byte[] head;
@@ -90,10 +101,23 @@ public final class DatasetService {
                 AudioHeader header = AudioHeader.read(head, upload.size());
                 if (header.seconds() <= 0) {
                     errors.add(new FieldError(field, "holds no samples"));
+                } else if (header.sampleRate() < limits.minSampleRate() || header.sampleRate() > limits.maxSampleRate()) {
+                    errors.add(new FieldError(field, "sample rate " + header.sampleRate() + " Hz is outside "
+                            + limits.minSampleRate() + ".." + limits.maxSampleRate() + " Hz"));
                 }
                 headers.add(header);
             } catch (AudioHeader.NotAudioException e) {
                 errors.add(new FieldError(field, e.getMessage()));
+            }
+        }
+        if (errors.isEmpty()) {
+            double seconds = headers.stream().mapToDouble(AudioHeader::seconds).sum();
+            if (seconds < limits.minTotalSeconds()) {
+                errors.add(new FieldError("files", String.format("hold %.1f s of audio; at least %.0f s are needed",
+                        seconds, limits.minTotalSeconds())));
+            } else if (seconds > limits.maxTotalSeconds()) {
+                errors.add(new FieldError("files", String.format("hold %.0f s of audio; at most %.0f s are accepted",
+                        seconds, limits.maxTotalSeconds())));
             }
         }
         if (!errors.isEmpty()) {
@@ -108,7 +132,7 @@ public final class DatasetService {
             Upload upload = uploads.get(i);
             AudioHeader header = headers.get(i);
             String name = safeName(upload.fileName(), i, header.format());
-            String key = prefix(id) + i + "-" + name;
+            String key = BlobKeys.dataset(id) + i + "-" + name;
             stored.add(blobs.putFile(key, upload.path()).map(blob -> new Dataset.AudioFile(name, key, blob.bytes(),
                     blob.sha256(), header.format(), header.sampleRate(), header.channels(), header.seconds())));
         }

@@ -62,6 +62,7 @@ public final class QueueIndex {
             Comparator.comparingDouble((TenantQueue t) -> t.pass).thenComparing(t -> t.tenant));
     private final TreeSet<Entry> delayed = new TreeSet<>(DUE_FIRST);
     private final Map<ResourceRequest, ResourceRequest> shapes = new HashMap<>();
+    private final Map<String, Integer> queuedPerTenant = new HashMap<>();
     private double virtualTime;
 
     /** @param weights a tenant's share weight (&gt; 0); 1 for everyone means equal shares */
@@ -90,6 +91,7 @@ public final class QueueIndex {
         Entry entry = new Entry(job.id(), job.tenant(), job.spec().priority(), job.createdAt().toEpochMilli(),
                 job.notBefore().toEpochMilli(), job.version(), shape);
         byId.put(entry.jobId(), entry);
+        queuedPerTenant.merge(entry.tenant(), 1, Integer::sum);
         if (entry.notBeforeMillis() > nowMillis) {
             delayed.add(entry);
             return false;
@@ -162,6 +164,11 @@ public final class QueueIndex {
         return byId.size();
     }
 
+    /** How many jobs the tenant has queued (ready or backed off). */
+    public int queuedFor(String tenant) {
+        return queuedPerTenant.getOrDefault(tenant, 0);
+    }
+
     public boolean contains(String jobId) {
         return byId.containsKey(jobId);
     }
@@ -216,6 +223,7 @@ public final class QueueIndex {
 
     private void detach(Entry entry) {
         byId.remove(entry.jobId());
+        queuedPerTenant.computeIfPresent(entry.tenant(), (t, n) -> n > 1 ? n - 1 : null);
         if (delayed.remove(entry)) {
             return;
         }

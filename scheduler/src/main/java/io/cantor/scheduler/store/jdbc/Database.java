@@ -87,6 +87,10 @@ public final class Database implements AutoCloseable {
                     + "updated_at BIGINT NOT NULL, "
                     + "body " + dialect.text + " NOT NULL, "
                     + "PRIMARY KEY (collection, id))");
+            s.execute("CREATE TABLE IF NOT EXISTS audit ("
+                    + (dialect == Dialect.H2 ? "id BIGINT AUTO_INCREMENT PRIMARY KEY, " : "id BIGSERIAL PRIMARY KEY, ")
+                    + "at BIGINT NOT NULL, actor_key VARCHAR(64), actor_tenant VARCHAR(64), "
+                    + "action VARCHAR(64) NOT NULL, target VARCHAR(200), detail " + dialect.text + ")");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the journal's tables: " + e.getMessage(), e);
         }
