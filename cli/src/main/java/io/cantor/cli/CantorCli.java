@@ -17,7 +17,8 @@ import java.util.Set;
  * The server is {@code --url} or {@code CANTOR_URL}; the key {@code --api-key} or {@code CANTOR_API_KEY}.
  */
 public final class CantorCli {
-    private static final Set<String> FLAGS = Set.of("url", "api-key", "params", "dataset", "output", "idempotency-key");
+    private static final Set<String> FLAGS = Set.of("url", "api-key", "params", "dataset", "output", "idempotency-key",
+            "tenant", "roles");
     private static final Set<String> SWITCHES = Set.of("watch", "json");
 
     private final CantorClient client;
@@ -67,6 +68,7 @@ public final class CantorCli {
             case "watch" -> new Watcher(client, out).watch(one(args, "watch JOB_ID"));
             case "download" -> download(one(args, "download JOB_ID [--output FILE]"), flags.get("output"));
             case "cancel" -> cancel(one(args, "cancel JOB_ID"));
+            case "keys" -> keys(args, flags);
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         };
     }
@@ -129,6 +131,40 @@ public final class CantorCli {
         return 0;
     }
 
+    /** {@code keys create --tenant T --roles submit,read | keys list [--tenant T] | keys revoke ID} (admin). */
+    private int keys(List<String> args, Flags flags) throws IOException, InterruptedException {
+        String sub = args.isEmpty() ? "" : args.get(0);
+        switch (sub) {
+            case "create" -> {
+                String tenant = flags.get("tenant");
+                String roles = flags.get("roles");
+                if (tenant == null || roles == null) {
+                    throw new IllegalArgumentException("usage: cantor keys create --tenant T --roles submit,read");
+                }
+                JsonNode key = client.createKey(tenant, List.of(roles.split(",")));
+                out.println(json ? key.toPrettyString() : key.path("key").asText());
+            }
+            case "list" -> {
+                JsonNode keys = client.listKeys(flags.get("tenant"));
+                if (json) {
+                    out.println(keys.toPrettyString());
+                } else {
+                    keys.path("items").forEach(k -> out.println(k.path("id").asText() + "  " + k.path("tenant").asText()
+                            + "  " + k.path("roles") + (k.has("revokedAt") ? "  revoked " + k.path("revokedAt").asText() : "")));
+                }
+            }
+            case "revoke" -> {
+                if (args.size() != 2) {
+                    throw new IllegalArgumentException("usage: cantor keys revoke KEY_ID");
+                }
+                JsonNode key = client.revokeKey(args.get(1));
+                out.println(key.path("id").asText() + " revoked");
+            }
+            default -> throw new IllegalArgumentException("usage: cantor keys create|list|revoke ...");
+        }
+        return 0;
+    }
+
     private static String one(List<String> args, String usage) {
         if (args.size() != 1) {
             throw new IllegalArgumentException("usage: cantor " + usage);
@@ -144,7 +180,9 @@ public final class CantorCli {
                 "  status JOB_ID [--json]",
                 "  watch JOB_ID            follow a job to its end (exit 0 if it succeeded)",
                 "  download JOB_ID [--output FILE]",
-                "  cancel JOB_ID");
+                "  cancel JOB_ID",
+                "  keys create --tenant T --roles submit,read   a new API key (admin); the secret is printed once",
+                "  keys list [--tenant T] | keys revoke KEY_ID");
     }
 
     private static String env(String name, String fallback) {

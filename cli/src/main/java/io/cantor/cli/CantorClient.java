@@ -69,6 +69,21 @@ final class CantorClient {
         return json(request("/jobs/" + id).DELETE().build(), 200);
     }
 
+    JsonNode createKey(String tenant, List<String> roles) throws IOException, InterruptedException {
+        String body = Json.write(java.util.Map.of("tenant", tenant, "roles", roles));
+        return json(request("/admin/keys").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), 201);
+    }
+
+    JsonNode listKeys(String tenant) throws IOException, InterruptedException {
+        String query = tenant == null ? "" : "?tenant=" + java.net.URLEncoder.encode(tenant, StandardCharsets.UTF_8);
+        return json(request("/admin/keys" + query).GET().build(), 200);
+    }
+
+    JsonNode revokeKey(String id) throws IOException, InterruptedException {
+        return json(request("/admin/keys/" + id).DELETE().build(), 200);
+    }
+
     /** Streams the model zip of a succeeded job into {@code target}. */
     long download(String id, Path target) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = http.send(request("/models/" + id).GET().build(),

@@ -66,7 +66,7 @@ public final class Agent extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        scheduler = new SchedulerClient(vertx, config.schedulerUrl(), config.token());
+        scheduler = new SchedulerClient(vertx, config.schedulerUrl(), config.token(), config.caCert());
         worker = vertx.createSharedWorkerExecutor("cantor-training", capabilities.slots(), 7, TimeUnit.DAYS);
         Future<?> metricsUp = config.metricsPort() < 0 ? Future.succeededFuture()
                 : vertx.createHttpServer().requestHandler(req -> {

@@ -13,10 +13,11 @@ import java.util.Map;
  * @param device       {@code auto} (GPUs when found), or {@code cpu} to ignore GPUs
  * @param drainTimeout on SIGTERM, how long running jobs may go on before they are handed back
  * @param nvidiaSmi    the nvidia-smi binary that reports GPUs (NVML), by default the one on the PATH
+ * @param caCert       PEM certificate(s) to trust for an https scheduler URL, beside the JDK's; null for none
  */
 public record AgentConfig(URI schedulerUrl, String token, String nodeId, Path workDir, int metricsPort,
                           String device, Map<String, String> labels, Duration claimWait, Duration drainTimeout,
-                          String nvidiaSmi) {
+                          String nvidiaSmi, String caCert) {
     public AgentConfig {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         nvidiaSmi = nvidiaSmi == null ? "nvidia-smi" : nvidiaSmi;

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentMain {
     public static final Set<String> FLAGS = Set.of("scheduler", "token", "token-file", "node-id", "work-dir",
-            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds", "nvidia-smi");
+            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds", "nvidia-smi", "ca-cert");
 
     /** Every environment variable the agent reads (deploy files are checked against this list). */
     public static final Set<String> ENVIRONMENT = Set.of("CANTOR_SCHEDULER_URL", "CANTOR_AGENT_TOKEN", "CANTOR_NODE_ID",
@@ -63,7 +63,8 @@ public final class AgentMain {
                 Path.of(flags.get("work-dir", env("CANTOR_WORK_DIR", "agent-work"))).toAbsolutePath(),
                 flags.getInt("metrics-port", DEFAULT_METRICS_PORT), flags.get("device", "auto"), parseLabels(flags.get("labels")),
                 Duration.ofSeconds(flags.getInt("claim-wait-seconds", 20)),
-                Duration.ofSeconds(flags.getInt("drain-seconds", 30)), flags.get("nvidia-smi", "nvidia-smi"));
+                Duration.ofSeconds(flags.getInt("drain-seconds", 30)), flags.get("nvidia-smi", "nvidia-smi"),
+                flags.get("ca-cert"));
         Files.createDirectories(config.workDir());
 
         Vertx vertx = Vertx.vertx();

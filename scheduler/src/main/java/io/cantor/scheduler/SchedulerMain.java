@@ -2,6 +2,7 @@ package io.cantor.scheduler;
 
 import io.cantor.model.util.Flags;
 import io.cantor.scheduler.auth.ApiKeys;
+import io.cantor.scheduler.config.Limits;
 import io.cantor.scheduler.config.NotifyConfig;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.config.TenantWeights;
@@ -24,7 +25,9 @@ public final class SchedulerMain {
     public static final Set<String> FLAGS = Set.of("http-port", "http-host", "data-dir", "node-name", "cluster-name",
             "hazelcast-host", "hazelcast-port", "members", "kubernetes-service", "jdbc-url", "jdbc-user",
             "jdbc-password", "blob-dir", "heartbeat-seconds", "max-attempts", "http-instances", "tenant-weights",
-            "smtp-host", "smtp-port", "smtp-from", "public-url", "webhook-give-up-hours");
+            "smtp-host", "smtp-port", "smtp-from", "public-url", "webhook-give-up-hours", "max-file-mb", "max-upload-mb",
+            "min-audio-seconds", "max-audio-seconds", "submit-rate", "submit-burst", "max-queued-per-tenant",
+            "retention-days", "tls-cert", "tls-key");
     public static final Set<String> SWITCHES = Set.of("standalone", "smtp-starttls", "allow-private-webhooks");
 
     /** Every environment variable the scheduler reads (deploy files are checked against this list). */
@@ -88,6 +91,28 @@ public final class SchedulerMain {
                     env("CANTOR_SMTP_USER", null), env("CANTOR_SMTP_PASSWORD", null), flags.has("smtp-starttls"));
         }
         config.notifications(notify);
+        Limits limits = Limits.DEFAULTS
+                .withFiles((long) (flags.getDouble("max-file-mb", Limits.DEFAULTS.maxFileBytes() / 1048576.0) * 1048576),
+                        Limits.DEFAULTS.maxFiles())
+                .withAudio(flags.getDouble("min-audio-seconds", Limits.DEFAULTS.minTotalSeconds()),
+                        flags.getDouble("max-audio-seconds", Limits.DEFAULTS.maxTotalSeconds()))
+                .withSubmits(flags.getDouble("submit-rate", Limits.DEFAULTS.submitsPerSecond()),
+                        flags.getInt("submit-burst", Limits.DEFAULTS.submitBurst()),
+                        flags.getInt("max-queued-per-tenant", Limits.DEFAULTS.maxQueuedPerTenant()));
+        if (flags.has("retention-days")) {
+            limits = limits.withRetention(Duration.ofMinutes((long) (flags.getDouble("retention-days", 0) * 24 * 60)));
+        }
+        config.limits(limits);
+        if (flags.has("max-upload-mb")) {
+            config.maxUploadBytes((long) (flags.getDouble("max-upload-mb", 512) * 1048576));
+        }
+        if (flags.has("tls-cert") || flags.has("tls-key")) {
+            if (!flags.has("tls-cert") || !flags.has("tls-key")) {
+                System.err.println("cantor scheduler: TLS needs both --tls-cert and --tls-key (PEM files)");
+                System.exit(2);
+            }
+            config.tls(flags.get("tls-cert"), flags.get("tls-key"));
+        }
         String apiKey = env("CANTOR_API_KEY", null);
         String agentToken = env("CANTOR_AGENT_TOKEN", null);
         if (standalone) {

@@ -40,6 +40,7 @@ import io.cantor.scheduler.nodes.NodeLiveness;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.DispatcherVerticle;
 import io.cantor.scheduler.queue.PlacementCheck;
+import io.cantor.scheduler.retention.RetentionSweeper;
 import io.cantor.scheduler.store.hazelcast.DocumentMapStore;
 import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
 import io.cantor.scheduler.store.hazelcast.JournalMapStore;
@@ -128,7 +129,7 @@ public final class SchedulerNode implements AutoCloseable {
         JdbcJobJournal journal = new JdbcJobJournal(database);
         Map<String, MapStore<String, ?>> journals = Map.of(
                 HazelcastJobStore.MAP, new JournalMapStore(journal),
-                DatasetService.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "datasets", Dataset.class)),
+                DatasetService.MAP, new DocumentMapStore<>(datasetRows(database)),
                 ApiKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "api-keys", ApiKey.class)),
                 IdempotencyKeys.MAP, new DocumentMapStore<>(new JdbcDocuments<>(database, "idempotency", Reservation.class)),
                 Notifications.SUBSCRIPTIONS, new DocumentMapStore<>(new JdbcDocuments<>(database, "webhooks", TenantWebhooks.class)),
@@ -215,6 +216,12 @@ public final class SchedulerNode implements AutoCloseable {
                 config.heartbeatInterval()));
         deploy(vertx, sender);
         deploy(vertx, new ClusterGauges(vertx, metrics, journal, services.dispatcher(), nodes, hazelcast, Duration.ofSeconds(5)));
+        if (config.limits().retention() != null) {
+            Duration sweep = config.limits().retention().dividedBy(10);
+            deploy(vertx, new RetentionSweeper(vertx, config.limits().retention(),
+                    sweep.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : sweep, clock, datasetRows(database),
+                    datasets, journal, blobs, ownership));
+        }
         deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, store, ownership, config.heartbeatInterval()));
         started.set(true);
         LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),
@@ -266,6 +273,10 @@ public final class SchedulerNode implements AutoCloseable {
         hazelcast.getLifecycleService().terminate();
         vertx.close();
         database.close();
+    }
+
+    private static JdbcDocuments<Dataset> datasetRows(Database database) {
+        return new JdbcDocuments<>(database, "datasets", Dataset.class);
     }
 
     private static void deploy(Vertx vertx, PeriodicTask task) {

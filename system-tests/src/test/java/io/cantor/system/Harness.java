@@ -61,12 +61,16 @@ final class Harness implements AutoCloseable {
     }
 
     Agent agent(String nodeId, String schedulerUrl) throws Exception {
+        return agent(nodeId, schedulerUrl, null);
+    }
+
+    Agent agent(String nodeId, String schedulerUrl, String caCert) throws Exception {
         Vertx vertx = Vertx.vertx(strict());
         watch(vertx);
         closeables.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
         AgentConfig config = new AgentConfig(URI.create(schedulerUrl), AGENT_TOKEN, nodeId,
                 Files.createDirectories(root.resolve("agent-" + nodeId)), 0, "cpu", Map.of(),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, caCert);
         return AgentMain.start(vertx, config);
     }
 

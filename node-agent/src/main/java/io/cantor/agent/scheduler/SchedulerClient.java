@@ -41,16 +41,20 @@ public final class SchedulerClient {
     private final URI base;
     private final String token;
 
-    public SchedulerClient(Vertx vertx, URI base, String token) {
+    /** @param caCert PEM file of certificates to trust for https (a private CA), or null */
+    public SchedulerClient(Vertx vertx, URI base, String token, String caCert) {
         this.vertx = vertx;
         this.base = base;
         this.token = token;
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                        .setDefaultHost(base.getHost())
-                        .setDefaultPort(base.getPort() > 0 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80))
-                        .setSsl("https".equals(base.getScheme()))
-                        .setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(16));
+        HttpClientOptions options = new HttpClientOptions()
+                .setDefaultHost(base.getHost())
+                .setDefaultPort(base.getPort() > 0 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80))
+                .setSsl("https".equals(base.getScheme()))
+                .setKeepAlive(true);
+        if (caCert != null) {
+            options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caCert));
+        }
+        this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(16));
     }
 
     public Future<RegisterResponse> register(String nodeId, Capabilities capabilities, String version) {

@@ -42,6 +42,9 @@ public interface JobJournal {
      */
     List<Job> page(String tenant, JobState state, String after, int limit);
 
+    /** Ids of jobs that ended (terminal state) in {@code [from, to)}. */
+    List<String> finishedBetween(Instant from, Instant to, int limit);
+
     /** Jobs per (tenant, state), for metrics. */
     Map<String, Map<JobState, Long>> countByTenantAndState();
 }

@@ -93,6 +93,24 @@ public final class JdbcDocuments<V> {
         return found;
     }
 
+    /** Ids of documents last written before {@code cutoffMillis}. */
+    public List<String> idsUpdatedBefore(long cutoffMillis) {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM documents WHERE collection = ? AND updated_at < ?")) {
+            ps.setString(1, collection);
+            ps.setLong(2, cutoffMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalException("cannot list " + collection, e);
+        }
+        return ids;
+    }
+
     public List<String> ids() {
         List<String> ids = new ArrayList<>();
         try (Connection c = db.connection();

@@ -160,6 +160,25 @@ public final class JdbcJobJournal implements JobJournal {
     }
 
     @Override
+    public List<String> finishedBetween(Instant from, Instant to, int limit) {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE state IN "
+                + "('SUCCEEDED', 'FAILED', 'CANCELLED') AND updated_at >= ? AND updated_at < ? ORDER BY updated_at")) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalException("cannot find finished jobs", e);
+        }
+        return ids;
+    }
+
+    @Override
     public List<Job> page(String tenant, JobState state, String after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT body FROM jobs WHERE tenant = ?");
         if (state != null) {
