@@ -37,7 +37,8 @@ public final class ApiRouter {
                 s.blobs(), s.logs());
         HealthApi health = new HealthApi(s.hazelcast(), s.started());
 
-        Handler<RoutingContext> uploads = BodyHandler.create(s.config().dataDir().resolve("uploads").toString())
+        Handler<RoutingContext> uploads = new UploadBodyHandler(s.vertx(),
+                BodyHandler.create(s.config().dataDir().resolve("uploads").toString()))
                 .setBodyLimit(s.config().maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true)
                 .setMergeFormAttributes(false);
@@ -110,6 +111,9 @@ public final class ApiRouter {
             var route = router.route(io.vertx.core.http.HttpMethod.valueOf(method), path).handler(auth);
             if (body != null) {
                 route.handler(body);
+                if (body instanceof UploadBodyHandler) {
+                    route.handler(UploadBodyHandler::arrived);
+                }
             }
             Handler<RoutingContext> check = contract.validate(operationId);
             if (checked) {

@@ -34,6 +34,12 @@ public final class Problems {
         if (problem.status() >= 500) {
             LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
         }
+        if (!ctx.request().isEnded()) {
+            // Refused before its body was read (e.g. no key on an upload): don't read the rest; close,
+            // or a client still sending into a paused connection would wait forever.
+            ctx.response().putHeader("Connection", "close");
+            ctx.response().endHandler(v -> ctx.request().connection().close());
+        }
         send(ctx.response(), problem, ctx.request().path());
     }
 
@@ -58,6 +64,11 @@ public final class Problems {
         }
         if (failure instanceof io.vertx.core.json.DecodeException e) {
             return ApiException.badRequest("malformed JSON: " + e.getMessage());
+        }
+        if (failure != null && failure.getClass().getName().startsWith("io.netty.handler.codec.")) {
+            // Netty's decoders refuse malformed framing: too long form fields, broken multipart, bad headers.
+            return new ApiException(400, "malformed-request", "Malformed request",
+                    "the request could not be decoded (" + failure.getClass().getSimpleName() + ")", List.of());
         }
         if (failure instanceof HttpException http) {
             return fromStatus(http.getStatusCode(), http.getPayload());
