@@ -68,7 +68,16 @@ public final class AgentMain {
         Files.createDirectories(config.workDir());
 
         Vertx vertx = Vertx.vertx();
-        Agent agent = start(vertx, config);
+        Agent agent;
+        try {
+            agent = start(vertx, config);
+        } catch (Exception e) {
+            // Vert.x's threads would keep a half-started agent alive: exit instead.
+            System.err.println("cantor agent: could not start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

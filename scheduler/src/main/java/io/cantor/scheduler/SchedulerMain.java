@@ -40,6 +40,12 @@ public final class SchedulerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // With fewer than two common-pool threads (machines with two cores or fewer), the JDK and
+        // Hazelcast complete async operations on a new thread per task; that halves throughput.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+                    Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
         Flags flags;
         try {
             flags = Flags.parse(args, FLAGS, SWITCHES);
@@ -122,7 +128,16 @@ public final class SchedulerMain {
         }
         config.bootstrapApiKey(apiKey).agentToken(agentToken);
 
-        SchedulerNode node = SchedulerNode.start(config.build(), SchedulerNode.systemClock());
+        SchedulerNode node;
+        try {
+            node = SchedulerNode.start(config.build(), SchedulerNode.systemClock());
+        } catch (RuntimeException e) {
+            // Hazelcast's and Vert.x's threads would keep a half-started node alive: exit instead.
+            System.err.println("cantor scheduler: could not start: " + rootMessage(e));
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -149,6 +164,14 @@ public final class SchedulerMain {
             System.out.println("  " + secret);
         }
         return secret;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static String env(String name, String fallback) {

@@ -34,11 +34,13 @@ import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.lease.LeaseReaper;
 import io.cantor.scheduler.metrics.ClusterGauges;
+import io.cantor.scheduler.metrics.JobCountGauges;
 import io.cantor.scheduler.metrics.MetricsSink;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeLiveness;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.DispatcherVerticle;
+import io.cantor.scheduler.queue.Placement;
 import io.cantor.scheduler.queue.PlacementCheck;
 import io.cantor.scheduler.retention.RetentionSweeper;
 import io.cantor.scheduler.store.hazelcast.DocumentMapStore;
@@ -200,8 +202,9 @@ public final class SchedulerNode implements AutoCloseable {
                 Duration.ofSeconds(1));
         await(vertx.deployVerticle(new EventRelay(hazelcast, jobsMap, events,
                 List.of(new MetricsSink(metrics), new NotificationSink(notifications, sender, notify.emailEnabled())), clock)));
+        Placement placement = new Placement();
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
-                nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),
+                placement, nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),
                 metrics, events, logs, notifications,
                 new SubmitRateLimiter(vertx, hazelcast.getMap(SubmitRateLimiter.MAP), clock,
                         config.limits().submitsPerSecond(), config.limits().submitBurst()),
@@ -215,14 +218,16 @@ public final class SchedulerNode implements AutoCloseable {
         deploy(vertx, new NodeLiveness(nodes, clock, config.leaseTimeout().plus(config.maxClaimWait()),
                 config.heartbeatInterval()));
         deploy(vertx, sender);
-        deploy(vertx, new ClusterGauges(vertx, metrics, journal, services.dispatcher(), nodes, hazelcast, Duration.ofSeconds(5)));
+        deploy(vertx, new ClusterGauges(vertx, metrics, services.dispatcher(), nodes, hazelcast, Duration.ofSeconds(5)));
+        // Counting scans the journal: every few heartbeats is fresh enough for a dashboard.
+        deploy(vertx, new JobCountGauges(vertx, metrics, journal, ownership, config.heartbeatInterval().multipliedBy(6)));
         if (config.limits().retention() != null) {
             Duration sweep = config.limits().retention().dividedBy(10);
             deploy(vertx, new RetentionSweeper(vertx, config.limits().retention(),
                     sweep.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : sweep, clock, datasetRows(database),
                     datasets, journal, blobs, ownership));
         }
-        deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, store, ownership, config.heartbeatInterval()));
+        deploy(vertx, new PlacementCheck(services.dispatcher(), nodes, placement, config.heartbeatInterval()));
         started.set(true);
         LOG.info("scheduler node {} serves http://{}:{} (cluster '{}', {} member(s))", config.nodeName(),
                 config.httpHost(), config.httpPort(), config.clusterName(), hazelcast.getCluster().getMembers().size());

@@ -14,6 +14,7 @@ import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.metrics.SchedulerMetrics;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.Dispatcher;
+import io.cantor.scheduler.queue.Placement;
 import io.cantor.scheduler.store.JobJournal;
 import io.cantor.scheduler.store.JobStore;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ import java.util.function.BooleanSupplier;
 
 /** What a scheduler node's parts share, wired once by {@link SchedulerNode}. */
 public record Services(Vertx vertx, SchedulerConfig config, InstantSource clock, HazelcastInstance hazelcast,
-                       JobStore jobs, JobJournal journal, Dispatcher dispatcher, NodeRegistry nodes, ApiKeys apiKeys,
+                       JobStore jobs, JobJournal journal, Dispatcher dispatcher, Placement placement, NodeRegistry nodes, ApiKeys apiKeys,
                        DatasetService datasets, BlobStore blobs, IdempotencyKeys idempotency,
                        SchedulerMetrics metrics, EventLog events, JobLogs logs, Notifications notifications,
                        SubmitRateLimiter rateLimiter, AuditLog audit, BooleanSupplier started) {

@@ -29,8 +29,6 @@ public record Job(String id, String tenant, JobSpec spec, JobState state, long v
     public static final int OUTBOX = 8;
     /** Progress events: at most one per this interval, plus one per epoch. */
     public static final Duration PROGRESS_EVENT_INTERVAL = Duration.ofSeconds(1);
-    /** How a reason starts when no registered agent could run the job; a claim clears such a note. */
-    public static final String UNSCHEDULABLE = "unschedulable: ";
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -62,9 +60,8 @@ public record Job(String id, String tenant, JobSpec spec, JobState state, long v
     public Job assign(String nodeId, List<Integer> gpus, Instant now, Duration leaseTtl) {
         JobStateTransitions.require(id, state, JobState.ASSIGNED);
         int next = attempt + 1;
-        String stillTrue = reason != null && reason.startsWith(UNSCHEDULABLE) ? null : reason;
         return new Job(id, tenant, spec, JobState.ASSIGNED, version + 1, next,
-                new Lease(nodeId, next, now.plus(leaseTtl), gpus), null, null, stillTrue,
+                new Lease(nodeId, next, now.plus(leaseTtl), gpus), null, null, reason,
                 createdAt, now, notBefore, startedAt, finishedAt, eventSeq, outbox);
     }
 
@@ -139,15 +136,6 @@ public record Job(String id, String tenant, JobSpec spec, JobState state, long v
 
     public Job cancel(String why, Instant now) {
         return finish(JobState.CANCELLED, JobEvent.CANCELLED, why, now);
-    }
-
-    /** Records why the job waits, without changing its state (and without an event). */
-    public Job withReason(String why, Instant now) {
-        if (Objects.equals(why, reason)) {
-            return this;
-        }
-        return new Job(id, tenant, spec, state, version + 1, attempt, lease, progress, result, why, createdAt, now,
-                notBefore, startedAt, finishedAt, eventSeq, outbox);
     }
 
     private Job requeue(String why, Instant now, RetryBackoff backoff) {

@@ -124,14 +124,6 @@ class JobTest {
     }
 
     @Test
-    void annotatingAReasonIsAChangeOnlyWhenTheReasonChanges() {
-        Job job = queued(3);
-        Job noted = job.withReason("no agent has 2 GPUs", T0);
-        assertEquals(job.version() + 1, noted.version());
-        assertEquals(noted, noted.withReason("no agent has 2 GPUs", T0.plusSeconds(1)));
-    }
-
-    @Test
     void backoffGrowsExponentiallyUpToItsCap() {
         assertEquals(Duration.ofSeconds(5), BACKOFF.delayAfter(1));
         assertEquals(Duration.ofSeconds(10), BACKOFF.delayAfter(2));

@@ -202,7 +202,12 @@ class AccessMatrixTest {
         } else {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }
-        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r;
+        try {
+            r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException(method + " " + path + " (key " + key + ", body " + body + ") failed", e);
+        }
         r.body().close(); // event streams stay open: the status is all this test needs
         return r.statusCode();
     }

@@ -23,7 +23,7 @@ public final class ApiRouter {
     public static Router create(Services s, Contract contract) {
         Router router = Router.router(s.vertx());
         Authentication auth = new Authentication(s.apiKeys());
-        JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.dispatcher(), s.idempotency(),
+        JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.dispatcher(), s.placement(), s.idempotency(),
                 s.notifications(), s.rateLimiter(), s.config().limits().maxQueuedPerTenant(), s.clock(),
                 s.config().defaultMaxAttempts());
         EventStreams streams = new EventStreams(s.vertx(), jobs, s.events());

@@ -21,6 +21,9 @@ public final class HttpApiVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(services.config().httpHost())
                 .setPort(services.config().httpPort())
+                // Keep compression on: besides saving bytes on job lists, with it off Vert.x 5.0.7
+                // stalls responses on connections upgraded to cleartext HTTP/2 (h2c), which is
+                // what Java's HttpClient asks for.
                 .setCompressionSupported(true)
                 .setTcpNoDelay(true);
         if (services.config().tls()) {

@@ -30,6 +30,11 @@ public record JobView(String id, String tenant, JobKind kind, JobState state, lo
     }
 
     public static JobView of(Job job) {
+        return of(job, job.reason());
+    }
+
+    /** With {@code reason} in place of the job's own (e.g. the placement check's note on a waiting job). */
+    public static JobView of(Job job, String reason) {
         var spec = job.spec();
         LeaseView lease = job.lease() == null ? null : new LeaseView(job.lease().nodeId(), job.lease().token(),
                 job.lease().expiresAt(), job.lease().gpus(), job.state().holdsLease());
@@ -45,6 +50,6 @@ public record JobView(String id, String tenant, JobKind kind, JobState state, lo
         return new JobView(job.id(), job.tenant(), spec.kind(), job.state(), job.version(), job.attempt(),
                 spec.maxAttempts(), spec.priority(), spec.datasetId(), spec.params(), spec.conversion(),
                 spec.resources(), notify, spec.idempotencyKey(), job.createdAt(), job.updatedAt(), job.startedAt(),
-                job.finishedAt(), retryAt, lease, job.progress(), result, job.reason(), links);
+                job.finishedAt(), retryAt, lease, job.progress(), result, reason, links);
     }
 }

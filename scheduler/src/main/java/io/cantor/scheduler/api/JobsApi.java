@@ -15,6 +15,7 @@ import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.notify.Notifications;
 import io.cantor.scheduler.queue.Dispatcher;
+import io.cantor.scheduler.queue.Placement;
 import io.cantor.scheduler.store.JobJournal;
 import io.cantor.scheduler.store.JobStore;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ final class JobsApi {
     private final JobJournal journal;
     private final DatasetService datasets;
     private final Dispatcher dispatcher;
+    private final Placement placement;
     private final IdempotencyKeys idempotency;
     private final Notifications notifications;
     private final SubmitRateLimiter rateLimiter;
@@ -46,7 +48,7 @@ final class JobsApi {
     private final InstantSource clock;
     private final int defaultMaxAttempts;
 
-    JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher,
+    JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher, Placement placement,
             IdempotencyKeys idempotency, Notifications notifications, SubmitRateLimiter rateLimiter, int maxQueuedPerTenant,
             InstantSource clock, int defaultMaxAttempts) {
         this.vertx = vertx;
@@ -54,6 +56,7 @@ final class JobsApi {
         this.journal = journal;
         this.datasets = datasets;
         this.dispatcher = dispatcher;
+        this.placement = placement;
         this.idempotency = idempotency;
         this.notifications = notifications;
         this.rateLimiter = rateLimiter;
@@ -152,7 +155,7 @@ final class JobsApi {
         vertx.executeBlocking(() -> journal.page(principal.tenant(), state, cursor, limit + 1))
                 .onSuccess(page -> {
                     Map<String, Object> body = new LinkedHashMap<>();
-                    List<JobView> items = page.stream().limit(limit).map(JobView::of).toList();
+                    List<JobView> items = page.stream().limit(limit).map(this::view).toList();
                     body.put("items", items);
                     if (page.size() > limit) {
                         body.put("nextCursor", items.get(items.size() - 1).id());
@@ -174,6 +177,11 @@ final class JobsApi {
                 .onFailure(ctx::fail);
     }
 
+    /** The job as its owner sees it, with why it waits if no agent could run it. */
+    JobView view(Job job) {
+        return JobView.of(job, placement.reasonFor(job));
+    }
+
     /** The job named in the path if it belongs to the caller's tenant; 404 otherwise (never 403: no probing). */
     Future<Job> ownJob(RoutingContext ctx) {
         Principal principal = Authentication.principal(ctx);
@@ -186,20 +194,22 @@ final class JobsApi {
                 .orElseThrow(() -> ApiException.notFound("no job " + id)));
     }
 
-    static void respond(RoutingContext ctx, int status, Job job) {
+    void respond(RoutingContext ctx, int status, Job job) {
         respond(ctx, status, job, null);
     }
 
     /** With {@code webhookSecret}: the per-job webhook's signing secret, shown only in the submission's answer. */
-    static void respond(RoutingContext ctx, int status, Job job, String webhookSecret) {
-        var body = Json.mapper().valueToTree(JobView.of(job));
-        if (webhookSecret != null) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("webhookSecret", webhookSecret);
-        }
+    void respond(RoutingContext ctx, int status, Job job, String webhookSecret) {
+        JobView view = view(job);
+        Object body = webhookSecret == null ? view : new CreatedWithSecret(view, webhookSecret);
         ctx.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Location", "/jobs/" + job.id())
-                .end(Json.write(body));
+                .end(io.vertx.core.buffer.Buffer.buffer(Json.writeBytes(body)));
+    }
+
+    /** The job's fields followed by its webhook secret, written in one pass. */
+    private record CreatedWithSecret(@com.fasterxml.jackson.annotation.JsonUnwrapped JobView job, String webhookSecret) {
     }
 
     private static SubmitRequest fromForm(RoutingContext ctx) {

@@ -35,13 +35,50 @@ public final class Problems {
             LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
         }
         if (!ctx.request().isEnded()) {
-            // Refused before its body was read (e.g. no key on an upload): don't read the rest; close,
-            // or a client still sending into a paused connection would wait forever.
-            ctx.response().putHeader("Connection", "close");
-            ctx.response().endHandler(v -> ctx.request().connection().close());
+            // Refused before its body was read (e.g. no key on an upload): read no further, but let
+            // the client finish sending (see discardThenEnd), or it may never see the answer.
+            boolean http2 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
+            if (!http2) {
+                ctx.response().putHeader("Connection", "close");
+            }
+            ctx.response().endHandler(v -> discardThenEnd(ctx.vertx(), ctx.request(), http2));
         }
         send(ctx.response(), problem, ctx.request().path());
     }
+
+    /**
+     * Closing a connection with unread bytes makes the kernel reset it, and the client can lose the
+     * answer it has not read yet; never reading them leaves a client stuck sending. So, like a web
+     * server's lingering close: read and discard what is still arriving, for at most
+     * {@link #LINGER_MS} or {@link #LINGER_BYTES}, then close the connection (HTTP/1) or reset just
+     * this stream (HTTP/2, whose connection carries other streams too).
+     */
+    private static void discardThenEnd(io.vertx.core.Vertx vertx, io.vertx.core.http.HttpServerRequest request,
+                                       boolean http2) {
+        Runnable end = http2 ? () -> request.response().reset() : () -> request.connection().close();
+        long timer = vertx.setTimer(LINGER_MS, t -> end.run());
+        long[] discarded = {0};
+        try {
+            request.handler(chunk -> {
+                discarded[0] += chunk.length();
+                if (discarded[0] > LINGER_BYTES && vertx.cancelTimer(timer)) {
+                    end.run();
+                }
+            });
+            request.endHandler(done -> {
+                if (vertx.cancelTimer(timer) && !http2) {
+                    request.connection().close();
+                }
+            });
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            vertx.cancelTimer(timer);
+            end.run();
+        }
+    }
+
+    private static final long LINGER_MS = 2000;
+    private static final long LINGER_BYTES = 64L << 20;
 
     static ApiException toProblem(Throwable failure, int status, RoutingContext ctx) {
         if (failure instanceof ApiException api) {

@@ -1,6 +1,7 @@
 package io.cantor.scheduler.auth;
 
 import com.hazelcast.map.IMap;
+import io.cantor.scheduler.cluster.LocalCopies;
 import io.cantor.model.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import java.util.Set;
 
 /**
  * Tenants' API keys and agents' tokens, stored by the SHA-256 of the secret (keys are random and
- * long, so a plain hash suffices; the secret itself is never stored). Lookups hit a near cache.
+ * long, so a plain hash suffices; the secret itself is never stored). Lookups hit this member's {@link LocalCopies}.
  */
 public final class ApiKeys {
     public static final String MAP = "api-keys";
@@ -25,11 +26,13 @@ public final class ApiKeys {
 
     private final Vertx vertx;
     private final IMap<String, ApiKey> keys;
+    private final LocalCopies<String, ApiKey> copies;
     private final InstantSource clock;
 
     public ApiKeys(Vertx vertx, IMap<String, ApiKey> keys, InstantSource clock) {
         this.vertx = vertx;
         this.keys = keys;
+        this.copies = new LocalCopies<>(keys, 10_000); // every request authenticates
         this.clock = clock;
     }
 
@@ -41,7 +44,7 @@ public final class ApiKeys {
     }
 
     public Future<Optional<Principal>> authenticate(String secret) {
-        return Future.fromCompletionStage(keys.getAsync(sha256(secret)), vertx.getOrCreateContext())
+        return Future.fromCompletionStage(copies.get(sha256(secret)), vertx.getOrCreateContext())
                 .map(key -> key == null || key.revoked()
                         ? Optional.empty()
                         : Optional.of(new Principal(key.id(), key.tenant(), key.roles())));
@@ -66,7 +69,7 @@ public final class ApiKeys {
                 .toList());
     }
 
-    /** Revokes by id: the key stops working on every node at once (the near caches are invalidated). */
+    /** Revokes by id: the key stops working here at once and on the other nodes within milliseconds (their copies are dropped). */
     public Future<java.util.Optional<ApiKey>> revoke(String id) {
         return vertx.executeBlocking(() -> {
             for (ApiKey key : keys.values()) {
@@ -74,6 +77,7 @@ public final class ApiKeys {
                     ApiKey revoked = key.revoked() ? key
                             : new ApiKey(key.id(), key.tenant(), key.roles(), key.sha256(), key.createdAt(), clock.instant());
                     keys.set(key.sha256(), revoked);
+                    copies.forget(key.sha256());
                     return java.util.Optional.of(revoked);
                 }
             }

@@ -8,6 +8,7 @@ import io.cantor.model.audio.AudioHeader;
 import io.cantor.scheduler.api.ApiException;
 import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
+import io.cantor.scheduler.cluster.LocalCopies;
 import io.cantor.scheduler.config.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ public final class DatasetService {
 
     private final Vertx vertx;
     private final IMap<String, Dataset> datasets;
+    private final LocalCopies<String, Dataset> copies;
     private final BlobStore blobs;
     private final InstantSource clock;
     private final Limits limits;
@@ -38,6 +40,7 @@ public final class DatasetService {
     public DatasetService(Vertx vertx, IMap<String, Dataset> datasets, BlobStore blobs, InstantSource clock, Limits limits) {
         this.vertx = vertx;
         this.datasets = datasets;
+        this.copies = new LocalCopies<>(datasets, 10_000); // every JSON submission reads its dataset
         this.blobs = blobs;
         this.clock = clock;
         this.limits = limits;
@@ -71,11 +74,12 @@ public final class DatasetService {
     public Future<Void> delete(String id) {
         return blobs.deletePrefix(BlobKeys.dataset(id))
                 .compose(v -> Future.fromCompletionStage(datasets.removeAsync(id), vertx.getOrCreateContext()))
+                .onSuccess(v -> copies.forget(id))
                 .mapEmpty();
     }
 
     public Future<Optional<Dataset>> find(String id) {
-        return Future.fromCompletionStage(datasets.getAsync(id), vertx.getOrCreateContext()).map(Optional::ofNullable);
+        return Future.fromCompletionStage(copies.get(id), vertx.getOrCreateContext()).map(Optional::ofNullable);
     }
 
 

@@ -4,12 +4,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
 import io.cantor.model.AgentNode;
-import io.cantor.model.JobState;
 import io.cantor.model.NodeState;
 import io.cantor.model.ResourceRequest;
 import io.cantor.scheduler.nodes.NodeRegistry;
 import io.cantor.scheduler.queue.Dispatcher;
-import io.cantor.scheduler.store.JobJournal;
 import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
 import io.cantor.scheduler.tasks.PeriodicTask;
 import io.vertx.core.Future;
@@ -25,24 +23,21 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Refreshes the cluster-wide gauges: jobs by tenant and state (from the journal), queue depth by
- * priority and pending GPU demand by label selector (from this node's queue index), agents by
+ * Refreshes the cluster-wide gauges: queue depth by priority and pending GPU demand by label selector (from this node's queue index), agents by
  * state, cluster members, and this member's share of the jobs map.
  */
 public final class ClusterGauges implements PeriodicTask {
     private final Vertx vertx;
     private final SchedulerMetrics metrics;
-    private final JobJournal journal;
     private final Dispatcher dispatcher;
     private final NodeRegistry nodes;
     private final HazelcastInstance hazelcast;
     private final Duration period;
 
-    public ClusterGauges(Vertx vertx, SchedulerMetrics metrics, JobJournal journal, Dispatcher dispatcher,
+    public ClusterGauges(Vertx vertx, SchedulerMetrics metrics, Dispatcher dispatcher,
                          NodeRegistry nodes, HazelcastInstance hazelcast, Duration period) {
         this.vertx = vertx;
         this.metrics = metrics;
-        this.journal = journal;
         this.dispatcher = dispatcher;
         this.nodes = nodes;
         this.hazelcast = hazelcast;
@@ -61,17 +56,6 @@ public final class ClusterGauges implements PeriodicTask {
 
     @Override
     public Future<?> runOnce() {
-        Future<?> jobs = vertx.executeBlocking(journal::countByTenantAndState).onSuccess(counts -> {
-            Set<Map<String, String>> seen = new HashSet<>();
-            counts.forEach((tenant, byState) -> {
-                for (JobState state : JobState.values()) {
-                    Map<String, String> tags = Map.of("tenant", tenant, "state", state.name());
-                    seen.add(tags);
-                    metrics.set("cantor_jobs", "Jobs by tenant and state", tags, byState.getOrDefault(state, 0L));
-                }
-            });
-            metrics.zeroOthers("cantor_jobs", seen);
-        });
         Future<?> queue = dispatcher.withIndex(index -> Map.of("priority", index.depthByPriority(), "shape", index.depthByShape()))
                 .onSuccess(depths -> {
                     @SuppressWarnings("unchecked")
@@ -118,7 +102,7 @@ public final class ClusterGauges implements PeriodicTask {
                     Map.of("map", HazelcastJobStore.MAP), stats.getHeapCost());
             return null;
         });
-        return Future.join(List.of(jobs, queue, agents, member));
+        return Future.join(List.of(queue, agents, member));
     }
 
     static String selector(ResourceRequest shape) {

@@ -2,6 +2,7 @@ package io.cantor.scheduler.notify;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.cantor.scheduler.cluster.LocalCopies;
 import io.cantor.model.Ids;
 import io.cantor.scheduler.api.ApiException;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ public final class Notifications {
 
     private final Vertx vertx;
     private final IMap<String, TenantWebhooks> subscriptions;
+    private final LocalCopies<String, TenantWebhooks> subscriptionCache;
     private final IMap<String, String> secrets;
     private final IMap<DeliveryKey, DeliveryQueue> queues;
     private final IMap<String, DeliveryLog> logs;
@@ -35,6 +37,7 @@ public final class Notifications {
     public Notifications(Vertx vertx, HazelcastInstance hazelcast, TargetGuard guard, InstantSource clock) {
         this.vertx = vertx;
         this.subscriptions = hazelcast.getMap(SUBSCRIPTIONS);
+        this.subscriptionCache = new LocalCopies<>(subscriptions, 100_000);
         this.secrets = hazelcast.getMap(SECRETS);
         this.queues = hazelcast.getMap(QUEUES);
         this.logs = hazelcast.getMap(LOGS);
@@ -53,6 +56,7 @@ public final class Notifications {
             return future(secrets.setAsync(sub.id(), secret))
                     .compose(x -> future(subscriptions.submitToKey(tenant, new SubscriptionProcessors.Add(sub))))
                     .map(added -> {
+                        subscriptionCache.forget(tenant);
                         if (!added) {
                             secrets.removeAsync(sub.id());
                             throw ApiException.conflict("too-many-webhooks", "a tenant has at most " + TenantWebhooks.LIMIT + " webhooks");
@@ -63,7 +67,7 @@ public final class Notifications {
     }
 
     public Future<List<WebhookSubscription>> list(String tenant) {
-        return future(subscriptions.getAsync(tenant))
+        return future(subscriptionCache.get(tenant))
                 .map(t -> t == null ? List.<WebhookSubscription>of() : t.subscriptions());
     }
 
@@ -73,6 +77,7 @@ public final class Notifications {
 
     public Future<Boolean> unsubscribe(String tenant, String id) {
         return future(subscriptions.submitToKey(tenant, new SubscriptionProcessors.Remove(id)))
+                .onSuccess(removed -> subscriptionCache.forget(tenant))
                 .compose(removed -> removed ? future(secrets.removeAsync(id)).map(true) : Future.succeededFuture(false));
     }
 

@@ -62,7 +62,10 @@ public final class QueueIndex {
             Comparator.comparingDouble((TenantQueue t) -> t.pass).thenComparing(t -> t.tenant));
     private final TreeSet<Entry> delayed = new TreeSet<>(DUE_FIRST);
     private final Map<ResourceRequest, ResourceRequest> shapes = new HashMap<>();
+    // Counters kept as jobs come and go, so gauges and checks never walk the queue.
     private final Map<String, Integer> queuedPerTenant = new HashMap<>();
+    private final Map<Integer, Long> depthByPriority = new HashMap<>();
+    private final Map<ResourceRequest, Long> depthByShape = new HashMap<>();
     private double virtualTime;
 
     /** @param weights a tenant's share weight (&gt; 0); 1 for everyone means equal shares */
@@ -92,6 +95,8 @@ public final class QueueIndex {
                 job.notBefore().toEpochMilli(), job.version(), shape);
         byId.put(entry.jobId(), entry);
         queuedPerTenant.merge(entry.tenant(), 1, Integer::sum);
+        depthByPriority.merge(entry.priority(), 1L, Long::sum);
+        depthByShape.merge(entry.resources(), 1L, Long::sum);
         if (entry.notBeforeMillis() > nowMillis) {
             delayed.add(entry);
             return false;
@@ -173,33 +178,14 @@ public final class QueueIndex {
         return byId.containsKey(jobId);
     }
 
-    /** Queued jobs per priority, for the queue-depth gauge. */
+    /** Queued jobs per priority, for the queue-depth gauge (a copy). */
     public Map<Integer, Long> depthByPriority() {
-        Map<Integer, Long> depth = new TreeMap<>();
-        for (Entry e : byId.values()) {
-            depth.merge(e.priority(), 1L, Long::sum);
-        }
-        return depth;
+        return new TreeMap<>(depthByPriority);
     }
 
-    /** Distinct resource shapes that have queued jobs, with their counts. */
+    /** Distinct resource shapes that have queued jobs, with their counts (a copy). */
     public Map<ResourceRequest, Long> depthByShape() {
-        Map<ResourceRequest, Long> depth = new HashMap<>();
-        for (Entry e : byId.values()) {
-            depth.merge(e.resources(), 1L, Long::sum);
-        }
-        return depth;
-    }
-
-    /** Ids of the queued jobs that ask for exactly this shape (ready or backed off). */
-    public List<String> jobsWithShape(ResourceRequest shape) {
-        List<String> ids = new ArrayList<>();
-        for (Entry e : byId.values()) {
-            if (e.resources().equals(shape)) {
-                ids.add(e.jobId());
-            }
-        }
-        return ids;
+        return new HashMap<>(depthByShape);
     }
 
     List<String> tenantsInServiceOrder() {
@@ -224,6 +210,8 @@ public final class QueueIndex {
     private void detach(Entry entry) {
         byId.remove(entry.jobId());
         queuedPerTenant.computeIfPresent(entry.tenant(), (t, n) -> n > 1 ? n - 1 : null);
+        depthByPriority.computeIfPresent(entry.priority(), (p, n) -> n > 1 ? n - 1 : null);
+        depthByShape.computeIfPresent(entry.resources(), (r, n) -> n > 1 ? n - 1 : null);
         if (delayed.remove(entry)) {
             return;
         }

@@ -40,12 +40,6 @@ public interface JobStore {
     /** Requeues or fails the job if its lease has run out; empty if it has not (or the job is gone). */
     Future<Optional<Job>> requeueExpired(String jobId);
 
-    /**
-     * Records why the job waits (e.g. no agent could ever run it) without changing its state;
-     * with {@code onlyReplacing} non-null, only if the current reason starts with it.
-     */
-    Future<Job> annotate(String jobId, String reason, String onlyReplacing);
-
     /** What a heartbeat found: the job after the heartbeat, or a cancelled job whose agent must stop. */
     record HeartbeatOutcome(Job job, boolean cancelled) {
     }

@@ -150,11 +150,19 @@ class QueueIndexTest {
     @Test
     void depthsAreCounted() {
         QueueIndex index = new QueueIndex(t -> 1);
-        index.apply(job("a", 1, ONE_GPU), NOW);
+        Job gpu = job("a", 1, ONE_GPU);
+        index.apply(gpu, NOW);
         index.apply(job("b", 1, ResourceRequest.ANY), NOW);
         index.apply(job("b", 0, ResourceRequest.ANY), NOW);
         assertEquals(Map.of(0, 1L, 1, 2L), index.depthByPriority());
         assertEquals(Map.of(ONE_GPU, 1L, ResourceRequest.ANY, 2L), index.depthByShape());
-        assertEquals(2, index.jobsWithShape(ResourceRequest.ANY).size());
+
+        index.remove(gpu.id());
+        assertEquals(Map.of(0, 1L, 1, 1L), index.depthByPriority());
+        assertEquals(Map.of(ResourceRequest.ANY, 2L), index.depthByShape());
+        index.poll(shape -> true, NOW);
+        index.poll(shape -> true, NOW);
+        assertEquals(Map.of(), index.depthByPriority(), "counts leave with the jobs");
+        assertEquals(Map.of(), index.depthByShape());
     }
 }

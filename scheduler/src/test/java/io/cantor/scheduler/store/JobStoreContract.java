@@ -170,18 +170,6 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void notesDoNotChangeTheState() {
-        Job job = enqueued(3);
-        Job noted = await(store().annotate(job.id(), Job.UNSCHEDULABLE + "no GPUs", null));
-        assertEquals(JobState.QUEUED, noted.state());
-        assertEquals(job.version() + 1, noted.version());
-        assertEquals(Job.UNSCHEDULABLE + "no GPUs", version(job.id()).reason());
-        Job untouched = await(store().annotate(job.id(), null, "some other note"));
-        assertEquals(noted, untouched, "onlyReplacing protects other reasons");
-        assertEquals(null, await(store().annotate(job.id(), null, Job.UNSCHEDULABLE)).reason());
-    }
-
-    @Test
     void verbsOnAnUnknownJobSayNotFound() {
         String id = UUID.randomUUID().toString();
         assertThrows(JobNotFoundException.class, () -> await(store().claim(id, "n1", List.of())));

@@ -85,11 +85,6 @@ public final class HazelcastJobStore implements JobStore {
                 .map(outcome -> outcome.code() == Outcome.Code.APPLIED ? Optional.of(outcome.jobOrThrow(jobId)) : Optional.empty());
     }
 
-    @Override
-    public Future<Job> annotate(String jobId, String reason, String onlyReplacing) {
-        return run(jobId, new JobProcessors.Annotate(clock.instant(), reason, onlyReplacing));
-    }
-
     private Future<Job> run(String jobId, JobProcessors.JobProcessor processor) {
         return future(jobs.submitToKey(jobId, processor)).map(outcome -> outcome.jobOrThrow(jobId));
     }

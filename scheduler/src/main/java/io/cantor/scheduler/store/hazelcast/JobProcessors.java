@@ -36,7 +36,6 @@ public final class JobProcessors implements DataSerializableFactory {
     static final int FAIL = 5;
     static final int CANCEL = 6;
     static final int EXPIRE = 7;
-    static final int ANNOTATE = 8;
     static final int CHECKPOINTED = 9;
 
     @Override
@@ -49,7 +48,6 @@ public final class JobProcessors implements DataSerializableFactory {
             case FAIL -> new Fail();
             case CANCEL -> new Cancel();
             case EXPIRE -> new ExpireLease();
-            case ANNOTATE -> new Annotate();
             case CHECKPOINTED -> new Checkpointed();
             default -> throw new IllegalArgumentException("unknown job processor " + typeId);
         };
@@ -413,52 +411,6 @@ public final class JobProcessors implements DataSerializableFactory {
         @Override
         void readFields(ObjectDataInput in) throws IOException {
             backoff = readBackoff(in);
-        }
-    }
-
-    /**
-     * Sets the job's reason without changing its state. With {@code onlyReplacing}, it applies only
-     * when the current reason starts with that prefix (clearing a note this task wrote, not another).
-     */
-    static final class Annotate extends JobProcessor {
-        private String reason;
-        private String onlyReplacing;
-
-        Annotate() {
-        }
-
-        Annotate(Instant now, String reason, String onlyReplacing) {
-            super(now);
-            this.reason = reason;
-            this.onlyReplacing = onlyReplacing;
-        }
-
-        @Override
-        Job apply(Job job) {
-            if (job.state().isTerminal()) {
-                return job;
-            }
-            if (onlyReplacing != null && (job.reason() == null || !job.reason().startsWith(onlyReplacing))) {
-                return job;
-            }
-            return job.withReason(reason, now());
-        }
-
-        @Override
-        public int getClassId() {
-            return ANNOTATE;
-        }
-
-        @Override
-        void writeFields(ObjectDataOutput out) throws IOException {
-            out.writeString(reason);
-            out.writeString(onlyReplacing);
-        }
-
-        @Override
-        void readFields(ObjectDataInput in) throws IOException {
-            reason = in.readString();
-            onlyReplacing = in.readString();
         }
     }
 

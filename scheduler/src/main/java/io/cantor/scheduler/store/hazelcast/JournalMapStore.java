@@ -1,28 +1,45 @@
 package io.cantor.scheduler.store.hazelcast;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapLoaderLifecycleSupport;
 import com.hazelcast.map.MapStore;
 import io.cantor.model.Job;
 import io.cantor.scheduler.store.JobJournal;
+import io.cantor.scheduler.store.jdbc.GroupCommit;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Write-through from the jobs map to the journal: a change is in the database before the map
- * operation returns. A cold cluster loads only unfinished jobs eagerly; finished ones are read
- * back on demand.
+ * operation returns (group-committed with the changes other partition threads make meanwhile).
+ * A cold cluster loads only unfinished jobs eagerly; finished ones are read back on demand.
  */
-public final class JournalMapStore implements MapStore<String, Job> {
+public final class JournalMapStore implements MapStore<String, Job>, MapLoaderLifecycleSupport {
     private final JobJournal journal;
+    private final GroupCommit writes;
 
     public JournalMapStore(JobJournal journal) {
         this.journal = journal;
+        this.writes = new GroupCommit(journal, "cantor-journal-writer");
     }
 
     @Override
+    public void init(HazelcastInstance hazelcast, Properties properties, String mapName) {
+    }
+
+    /** The member is shutting down: stop the writer thread. */
+    @Override
+    public void destroy() {
+        writes.close();
+    }
+
+    /** Durable before it returns; concurrent stores from many partition threads share one commit. */
+    @Override
     public void store(String key, Job value) {
-        journal.record(value);
+        writes.record(value);
     }
 
     @Override

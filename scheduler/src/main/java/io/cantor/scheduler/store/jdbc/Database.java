@@ -81,6 +81,7 @@ public final class Database implements AutoCloseable {
                     + "body " + dialect.text + " NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS jobs_tenant_id ON jobs (tenant, id)");
             s.execute("CREATE INDEX IF NOT EXISTS jobs_state_lease ON jobs (state, lease_expires_at)");
+            s.execute("CREATE INDEX IF NOT EXISTS jobs_tenant_state ON jobs (tenant, state)"); // jobs-by-state gauge
             s.execute("CREATE TABLE IF NOT EXISTS documents ("
                     + "collection VARCHAR(32) NOT NULL, "
                     + "id VARCHAR(200) NOT NULL, "
