@@ -44,7 +44,7 @@ public final class JournalMapStore implements MapStore<String, Job>, MapLoaderLi
 
     @Override
     public void storeAll(Map<String, Job> map) {
-        journal.recordAll(map.values());
+        writes.recordAll(map.values());
     }
 
     @Override

@@ -39,16 +39,27 @@ public final class GroupCommit implements AutoCloseable {
 
     /** Blocks until {@code job} is committed (or the write failed). */
     public void record(Job job) {
+        recordAll(List.of(job));
+    }
+
+    /** Blocks until all of {@code jobs} are committed (or a write failed); they may share commits with others'. */
+    public void recordAll(java.util.Collection<Job> jobs) {
         if (closed) {
-            throw new JournalException("the journal writer is closed; job " + job.id() + " was not written", null);
+            throw new JournalException("the journal writer is closed; " + jobs.size() + " job(s) were not written", null);
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Pending(job, done));
+        List<CompletableFuture<Void>> waits = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            queue.add(new Pending(job, done));
+            waits.add(done);
+        }
         try {
-            done.get();
+            for (CompletableFuture<Void> done : waits) {
+                done.get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JournalException("interrupted while journaling job " + job.id(), e);
+            throw new JournalException("interrupted while journaling", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new JournalException("journal write failed", e.getCause());
         }
