@@ -1,0 +1,104 @@
+package io.cantor.rvc.content;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The built-in content encoder, trained once on many voices in a {@code task=base} job
+ * ({@link ContentEncoderTrainer}) to map any speaker's frames to the same canonical frames, and
+ * frozen in every voice model fine-tuned from that base. Runs on the CPU: it is small and cheap
+ * next to the generator.
+ */
+public final class LearnedContentEncoder implements ContentEncoder {
+    public static final String KIND = "learned";
+
+    private final NDManager manager;
+    private final ContentNet net;
+
+    public LearnedContentEncoder(ContentNet.Shape shape) {
+        manager = NDManager.newBaseManager(Device.cpu());
+        net = new ContentNet(shape);
+        net.initialize(manager);
+    }
+
+    public static LearnedContentEncoder load(ContentNet.Shape shape, Path weights) throws IOException {
+        LearnedContentEncoder encoder = new LearnedContentEncoder(shape);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(weights)))) {
+            encoder.net.loadParameters(encoder.manager, in);
+        } catch (MalformedModelException e) {
+            encoder.close();
+            throw new IOException("content encoder weights do not fit " + shape + ": " + e.getMessage(), e);
+        }
+        return encoder;
+    }
+
+    public void save(Path weights) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(weights)))) {
+            net.saveParameters(out);
+        }
+    }
+
+    public ContentNet net() {
+        return net;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int dim() {
+        return net.shape().outputDim();
+    }
+
+    @Override
+    public float[][] encode(float[] audio16k) {
+        return apply(SpectralFeatures.stacked(audio16k));
+    }
+
+    /** Runs the net on stacked input frames {@code [T][inputDim]}. */
+    public float[][] apply(float[][] stacked) {
+        int frames = stacked.length;
+        int in = net.shape().inputDim();
+        int out = net.shape().outputDim();
+        float[] flat = new float[in * frames];
+        for (int t = 0; t < frames; t++) {
+            for (int c = 0; c < in; c++) {
+                flat[c * frames + t] = stacked[t][c];
+            }
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(flat, new Shape(1, in, frames));
+            float[] y = net.apply(new ParameterStore(scope, false), x, false).toFloatArray();
+            float[][] result = new float[frames][out];
+            for (int c = 0; c < out; c++) {
+                for (int t = 0; t < frames; t++) {
+                    result[t][c] = y[c * frames + t];
+                }
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
