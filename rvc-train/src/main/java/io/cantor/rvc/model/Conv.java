@@ -17,6 +17,12 @@ import ai.djl.util.PairList;
  * A 1-D convolution over {@code [batch, channels, time]} whose weight shape is fixed at construction,
  * so a whole network initialises (or loads) without tracing input shapes. Odd kernels with
  * {@link #same} padding keep the length.
+ *
+ * <p>Output channels are stored padded to a multiple of {@link #CHANNEL_BLOCK} and the extra ones are
+ * sliced off: libtorch 2.7.1's oneDNN AVX-512 convolution intermittently returns NaN input
+ * gradients when the output channel count is not a multiple of its 16-channel block (seen with 8, 4
+ * and 1 output channels, never with 16 or more in multiples of 16). The padding costs a little
+ * compute on narrow layers only.
  */
 public final class Conv extends AbstractBlock {
     private final int in;
@@ -25,8 +31,12 @@ public final class Conv extends AbstractBlock {
     private final int dilation;
     private final int stride;
     private final int padding;
+    private final int storedOut;
     private final Parameter weight;
     private final Parameter bias;
+
+    /** oneDNN's AVX-512 channel block. */
+    public static final int CHANNEL_BLOCK = 16;
 
     public Conv(int in, int out, int kernel, int dilation, int stride, int padding, Initializer init) {
         super((byte) 1);
@@ -36,10 +46,11 @@ public final class Conv extends AbstractBlock {
         this.dilation = dilation;
         this.stride = stride;
         this.padding = padding;
+        this.storedOut = (out + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(out, in, kernel)).optInitializer(init).build());
+                .optShape(new Shape(storedOut, in, kernel)).optInitializer(init).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                .optShape(new Shape(out)).optInitializer(new ConstantInitializer(0)).build());
+                .optShape(new Shape(storedOut)).optInitializer(new ConstantInitializer(0)).build());
     }
 
     /** Length-preserving convolution (odd kernel), Xavier-initialised. */
@@ -62,7 +73,8 @@ public final class Conv extends AbstractBlock {
     public NDArray apply(ParameterStore store, NDArray x, boolean training) {
         NDArray w = store.getValue(weight, x.getDevice(), training);
         NDArray b = store.getValue(bias, x.getDevice(), training);
-        return Conv1d.conv1d(x, w, b, new Shape(stride), new Shape(padding), new Shape(dilation), 1).singletonOrThrow();
+        NDArray y = Conv1d.conv1d(x, w, b, new Shape(stride), new Shape(padding), new Shape(dilation), 1).singletonOrThrow();
+        return storedOut == out ? y : y.get(":, 0:" + out + ", :");
     }
 
     public int outChannels() {

@@ -44,9 +44,9 @@ public record ModelConfig(String size, int sampleRate, List<Integer> upsampleRat
         return hop(upsampleRates);
     }
 
-    /** Channels after stage {@code i} (0-based). */
+    /** Channels after stage {@code i} (0-based): RVC halves them per stage; never below 16 (narrower layers cost the same, see {@link Conv}). */
     public int stageChannels(int i) {
-        return Math.max(1, initialChannels >> (i + 1));
+        return Math.max(Math.min(16, initialChannels), initialChannels >> (i + 1));
     }
 
     public static ModelConfig of(String size, int sampleRate, int contentDim) {
