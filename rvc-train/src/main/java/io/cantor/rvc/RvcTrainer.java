@@ -141,7 +141,7 @@ public final class RvcTrainer implements VoiceTrainer {
 
             // ---- f0
             listener.progress(Progress.stage("f0"));
-            YinPitchEstimator yin = new YinPitchEstimator();
+            YinPitchEstimator yin = io.cantor.rvc.pipeline.PitchTracking.estimator();
             Map<Preprocessor.Chunk, float[]> f0 = new LinkedHashMap<>();
             int voiced = 0;
             for (var entry : concat(trainRaw, heldRaw).entrySet()) {
@@ -635,7 +635,7 @@ public final class RvcTrainer implements VoiceTrainer {
         Map<String, List<Source>> bySentence = new TreeMap<>();
         sources.forEach(s -> bySentence.computeIfAbsent(s.sentence(), k -> new ArrayList<>()).add(s));
         int rate = model.config().sampleRate();
-        YinPitchEstimator yin = new YinPitchEstimator();
+        YinPitchEstimator yin = io.cantor.rvc.pipeline.PitchTracking.estimator();
         Synthesizer synthesizer = model.synthesizer();
         double converted = 0;
         double original = 0;

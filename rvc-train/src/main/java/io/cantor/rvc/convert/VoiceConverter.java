@@ -55,7 +55,7 @@ public final class VoiceConverter {
                 throw new TrainingCancelledException("conversion");
             }
             l.progress(Progress.stage("f0"));
-            float[] f0 = F0.shift(new YinPitchEstimator().estimate(audio16k), request.transposeSemitones());
+            float[] f0 = F0.shift(io.cantor.rvc.pipeline.PitchTracking.estimator().estimate(audio16k), request.transposeSemitones());
             l.progress(Progress.stage("features"));
             ContentEncoder encoder = model.encoder();
             float[][] features = encoder.encode(audio16k);

@@ -26,7 +26,7 @@ public final class Evaluation {
         int rate = synthesizer.config().sampleRate();
         MelSpectrogram mel = new MelSpectrogram(MelConfig.forRvc(rate));
         Resampler to16k = new Resampler(rate, 16000);
-        YinPitchEstimator yin = new YinPitchEstimator();
+        YinPitchEstimator yin = io.cantor.rvc.pipeline.PitchTracking.estimator();
         double melL1 = 0;
         double mcd = 0;
         int n = 0;
