@@ -73,28 +73,42 @@ public final class LearnedContentEncoder implements ContentEncoder {
         return apply(SpectralFeatures.stacked(audio16k));
     }
 
-    /** Runs the net on stacked input frames {@code [T][inputDim]}. */
+    /** Context either side of a half, wider than the net's receptive field (at most 30 frames). */
+    static final int MARGIN_FRAMES = 32;
+
+    /**
+     * Runs the net on stacked input frames {@code [T][inputDim]}. The two halves go through as a
+     * batch of two (with margins, so the result is the same as one pass): libtorch logs an NNPACK
+     * warning for every batch-1 CPU convolution.
+     */
     public float[][] apply(float[][] stacked) {
         int frames = stacked.length;
         int in = net.shape().inputDim();
         int out = net.shape().outputDim();
-        float[] flat = new float[in * frames];
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < in; c++) {
-                flat[c * frames + t] = stacked[t][c];
-            }
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(flat, new Shape(1, in, frames));
-            float[] y = net.apply(new ParameterStore(scope, false), x, false).toFloatArray();
-            float[][] result = new float[frames][out];
-            for (int c = 0; c < out; c++) {
-                for (int t = 0; t < frames; t++) {
-                    result[t][c] = y[c * frames + t];
+        int half = (frames + 1) / 2;
+        // two equal windows: [0, length) keeps [0, half), [frames - length, frames) keeps [half, frames)
+        int length = Math.min(frames, half + MARGIN_FRAMES);
+        int[] from = {0, frames - length};
+        float[] flat = new float[2 * in * length];
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < length; t++) {
+                for (int c = 0; c < in; c++) {
+                    flat[(b * in + c) * length + t] = stacked[from[b] + t][c];
                 }
             }
-            return result;
         }
+        float[][] result = new float[frames][out];
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(flat, new Shape(2, in, length));
+            float[] y = net.apply(new ParameterStore(scope, false), x, false).toFloatArray();
+            for (int t = 0; t < frames; t++) {
+                int b = t < half ? 0 : 1;
+                for (int c = 0; c < out; c++) {
+                    result[t][c] = y[(b * out + c) * length + (t - from[b])];
+                }
+            }
+        }
+        return result;
     }
 
     @Override

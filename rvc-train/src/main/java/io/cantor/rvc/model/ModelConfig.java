@@ -66,9 +66,9 @@ public record ModelConfig(String size, int sampleRate, List<Integer> upsampleRat
         };
         return switch (size) {
             case "tiny" -> new ModelConfig(size, sampleRate, rates, light, 64, List.of(3, 5), List.of(1, 3),
-                    64, 2, 32, 8, 32, contentDim);
+                    64, 2, 32, 24, 32, contentDim);
             case "small" -> new ModelConfig(size, sampleRate, rates, light, 128, List.of(3, 7, 11), List.of(1, 3, 5),
-                    128, 3, 64, 8, 32, contentDim);
+                    128, 3, 64, 24, 32, contentDim);
             case "rvc" -> new ModelConfig(size, sampleRate, rates, rvcKernels, 512, List.of(3, 7, 11), List.of(1, 3, 5),
                     192, 6, 256, 0, rvcSegment, contentDim);
             default -> throw new IllegalArgumentException("model size must be tiny, small or rvc: " + size);

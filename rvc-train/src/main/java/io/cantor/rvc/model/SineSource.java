@@ -4,8 +4,10 @@ import java.util.Random;
 
 /**
  * RVC's NSF excitation ({@code SineGen}): per output sample, sines at the F0 and its overtones with a
- * continuous phase, amplitude 0.1 where voiced, plus Gaussian noise (std 0.003 where voiced, 0.1/3
- * where unvoiced). Built on the CPU in double precision, so long conversions keep their phase
+ * continuous phase, amplitude 0.1 for the fundamental where voiced, plus Gaussian noise (std 0.003
+ * where voiced, 0.1/3 where unvoiced). Overtone k has amplitude 0.1/k (a sawtooth-like -6 dB/octave
+ * tilt, nearer a glottal source than RVC's equal amplitudes): with equal amplitudes and many
+ * overtones the generator's output kept a weak fundamental and YIN measured octave errors on it. Built on the CPU in double precision, so long conversions keep their phase
  * accurate; the generator's {@code source_merge} mixes the channels ({@code l_linear} + tanh).
  * Overtones above Nyquist are left silent so the source never aliases.
  */
@@ -42,7 +44,7 @@ public final class SineSource {
                     double overtone = hz * (h + 1);
                     phase[h] += overtone / sampleRate;
                     phase[h] -= Math.floor(phase[h]);
-                    value = overtone < nyquist ? SINE_AMPLITUDE * Math.sin(2 * Math.PI * phase[h]) : 0;
+                    value = overtone < nyquist ? SINE_AMPLITUDE / (h + 1) * Math.sin(2 * Math.PI * phase[h]) : 0;
                     value += VOICED_NOISE * random.nextGaussian();
                 } else {
                     value = SINE_AMPLITUDE / 3 * random.nextGaussian();

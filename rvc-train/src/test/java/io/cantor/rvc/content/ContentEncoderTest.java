@@ -53,6 +53,30 @@ class ContentEncoderTest {
     }
 
     @Test
+    void theLearnedEncoderGivesTheSameFramesAsOnePassOverTheWholeUtterance() {
+        float[] audio = TestAudio.voice(150, 1.0, 2.1, 3);
+        float[][] stacked = SpectralFeatures.stacked(audio);
+        try (LearnedContentEncoder encoder = new LearnedContentEncoder(ContentNet.Shape.forSize("tiny"));
+             ai.djl.ndarray.NDManager scope = encoder.manager().newSubManager()) {
+            int frames = stacked.length;
+            float[] flat = new float[160 * frames];
+            for (int t = 0; t < frames; t++) {
+                for (int c = 0; c < 160; c++) {
+                    flat[c * frames + t] = stacked[t][c];
+                }
+            }
+            float[] whole = encoder.net().apply(new ai.djl.training.ParameterStore(scope, false),
+                    scope.create(flat, new ai.djl.ndarray.types.Shape(1, 160, frames)), false).toFloatArray();
+            float[][] halves = encoder.apply(stacked);
+            for (int t = 0; t < frames; t++) {
+                for (int c = 0; c < 80; c += 7) {
+                    assertEquals(whole[c * frames + t], halves[t][c], 1e-4, "frame " + t);
+                }
+            }
+        }
+    }
+
+    @Test
     void alignmentTrainingMakesTwoSpeakersEncodingsCloserThanTheirSpectra() {
         // three "speakers" (formant scale and pitch differ) say the same four "sentences" (vowel orders)
         double[][] speakers = {{110, 0.9}, {180, 1.05}, {240, 1.2}};
