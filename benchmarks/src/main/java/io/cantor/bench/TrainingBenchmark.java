@@ -150,7 +150,7 @@ public final class TrainingBenchmark {
 
     static final String A = "en-us+m7:40";
     static final String B = "en-us+f4:70";
-    static final List<String> BASE_VOICES = List.of("en+m1:40", "en+m2:50", "en+m4:45", "en+m6:55", "en+f1:55",
+    static final List<String> BASE_VOICES = List.of("en+m1:40", "en+m2:50", "en+m4:45", "en-us+f2:60", "en+f1:55",
             "en+f3:60", "en+f5:50", "en-us+m3:45");
     static final String[] SENTENCES = {
             "The birch canoe slid on the smooth planks.", "Glue the sheet to the dark blue background.",
@@ -183,10 +183,10 @@ public final class TrainingBenchmark {
             }
         };
         TrainingResult baseModel = new RvcTrainer(RvcOptions.BUILT_IN).train(new TrainingRequest("base", base,
-                TrainingParams.fromJson(1, baseSteps, 8, 32000, size, 1e-3, 0, 0.1, 5L, null, "base"), "cpu",
+                TrainingParams.fromJson(1000, baseSteps, 8, 32000, size, 1e-3, 0, 0.1, 5L, null, "base"), "cpu",
                 dir.resolve("base"), null, null), logger);
         TrainingResult voice = new RvcTrainer(RvcOptions.BUILT_IN).train(new TrainingRequest("voice", target,
-                TrainingParams.fromJson(voiceEpochs, 0, 8, 32000, size, 1e-3, 0, 0.1, 5L, "base", "voice"), "cpu",
+                TrainingParams.fromJson(voiceEpochs, 0, 8, 32000, size, 2e-3, 0, 0.1, 5L, "base", "voice"), "cpu",
                 dir.resolve("voice"), null, baseModel.artifact()), logger);
         YinPitchEstimator yin = PitchTracking.estimator();
         double before = 0;

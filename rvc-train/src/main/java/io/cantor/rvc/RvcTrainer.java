@@ -98,6 +98,8 @@ public final class RvcTrainer implements VoiceTrainer {
         boolean baseTask = "base".equals(params.task());
         Device device = deviceOf(request.device());
         Path work = Files.createDirectories(request.workDir());
+        // weight initialisation draws from the engine's generator: seed it so a job is repeatable
+        Engine.getInstance().setRandomSeed((int) params.seed());
         Resumed resumed = request.resumeFrom() != null ? readCheckpoint(request.resumeFrom(), work, device) : null;
         RvcModel base = null;
         RvcModel model = null;

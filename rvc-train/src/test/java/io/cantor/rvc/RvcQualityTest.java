@@ -41,15 +41,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RvcQualityTest {
     static final String A = "en-us+m7:40";
     static final String B = "en-us+f4:70";
-    static final List<String> BASE_VOICES = List.of("en+m1:40", "en+m2:50", "en+m4:45", "en+m6:55", "en+f1:55",
+    static final List<String> BASE_VOICES = List.of("en+m1:40", "en+m2:50", "en+m4:45", "en-us+f2:60", "en+f1:55",
             "en+f3:60", "en+f5:50", "en-us+m3:45");
     static final int BASE_SENTENCES = 20;
     static final int VOICE_SENTENCES = 20;
     static final int TEST_SENTENCES = 4;
     static final int BASE_GENERATOR_STEPS = 40;
     static final int VOICE_EPOCHS = 100;
-    /** The bar asserted: at least 10 % below MCD(A, B); RVC.md records the measured figures (the 15 % bar is met with longer training). */
-    static final double MAX_MCD_RATIO = 0.90;
+    /** Asserted: at least 12 % below MCD(A, B). Measured 16.8 % (RVC.md); the margin to the 15 % bar is too thin to assert it without flakiness. */
+    static final double MAX_MCD_RATIO = 0.88;
     static final double MAX_F0_RMSE_HZ = 20;
 
     static final String[] SENTENCES = {
@@ -136,7 +136,7 @@ class RvcQualityTest {
                 RvcQualityTest.log(started, line);
             }
         };
-        TrainingParams baseParams = TrainingParams.fromJson(1, BASE_GENERATOR_STEPS, 8, 32000, "tiny", 1e-3, 0, 0.1, 5L, null, "base");
+        TrainingParams baseParams = TrainingParams.fromJson(10, BASE_GENERATOR_STEPS, 8, 32000, "tiny", 1e-3, 0, 0.1, 5L, null, "base");
         TrainingResult base = new RvcTrainer(RvcOptions.BUILT_IN).train(
                 new TrainingRequest("base", baseFiles, baseParams, "cpu", dir.resolve("base"), null, null), logger);
         Map<String, Double> baseMetrics = base.metrics();

@@ -10,11 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SineSourceTest {
 
+    /** Upward crossings with hysteresis (below -0.015, then above +0.015), so the 0.003 noise adds none. */
     private static double upwardCrossingsPerSecond(float[] x, int rate) {
         int crossings = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i - 1] < 0 && x[i] >= 0) {
+        boolean low = false;
+        for (float v : x) {
+            if (v < -0.015f) {
+                low = true;
+            } else if (low && v > 0.015f) {
                 crossings++;
+                low = false;
             }
         }
         return crossings * (double) rate / x.length;
