@@ -48,8 +48,8 @@ class RvcQualityTest {
     static final int TEST_SENTENCES = 4;
     static final int BASE_GENERATOR_STEPS = 40;
     static final int VOICE_EPOCHS = 100;
-    /** Asserted: at least 12 % below MCD(A, B). Measured 16.8 % (RVC.md); the margin to the 15 % bar is too thin to assert it without flakiness. */
-    static final double MAX_MCD_RATIO = 0.88;
+    /** The bar: at least 15 % below MCD(A, B) (measured 20.6 % with the seeded run, 16.8 % unseeded; see RVC.md). */
+    static final double MAX_MCD_RATIO = 0.85;
     static final double MAX_F0_RMSE_HZ = 20;
 
     static final String[] SENTENCES = {
