@@ -30,6 +30,7 @@ import io.cantor.rvc.f0.YinPitchEstimator;
 import io.cantor.rvc.index.IvfIndex;
 import io.cantor.rvc.model.AdamW;
 import io.cantor.rvc.model.ModelConfig;
+import io.cantor.rvc.model.MultiPeriodDiscriminator;
 import io.cantor.rvc.model.SineSource;
 import io.cantor.rvc.model.SpectralLoss;
 import io.cantor.rvc.model.Synthesizer;
@@ -76,6 +77,10 @@ public final class RvcTrainer implements VoiceTrainer {
     static final String LOSS_CSV = "loss.csv";
     static final String METRICS = "metrics.json";
     static final String VOICE_SPEAKER = "voice";
+    static final String DISCRIMINATOR = "discriminator.params";
+    static final String DISCRIMINATOR_OPTIMIZER = "optimizer_d.bin";
+    /** System property that forces the multi-period discriminator on or off (default: on for GPUs only). */
+    public static final String DISCRIMINATOR_PROPERTY = "cantor.rvc.discriminator";
 
     private final RvcOptions options;
 
@@ -435,12 +440,14 @@ public final class RvcTrainer implements VoiceTrainer {
         int dim = config.contentDim();
         int channels = config.harmonics() + 1;
         int stepsPerEpoch = Math.max(1, (train.size() + batch - 1) / batch);
+        String forced = System.getProperty(DISCRIMINATOR_PROPERTY);
+        boolean adversarial = forced != null ? Boolean.parseBoolean(forced) : model.manager().getDevice().isGpu();
         long totalSteps = (long) stepsPerEpoch * params.epochs();
         if (params.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, params.maxSteps());
         }
         List<String> curve = new ArrayList<>();
-        curve.add("step,epoch,loss,mel_l1,stft");
+        curve.add(adversarial ? "step,epoch,loss,mel_l1,stft,g_adv,d_loss" : "step,epoch,loss,mel_l1,stft");
         int startEpoch = 0;
         long step = 0;
         double firstLoss = Double.NaN;
@@ -462,12 +469,32 @@ public final class RvcTrainer implements VoiceTrainer {
         long started = System.nanoTime();
         long runStartStep = step;
         int epochsDone = startEpoch;
+        MultiPeriodDiscriminator discriminator = adversarial ? new MultiPeriodDiscriminator(config.size()) : null;
+        if (discriminator != null) {
+            discriminator.initialize(manager);
+            if (resumed != null && Files.exists(resumed.dir.resolve(DISCRIMINATOR))) {
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(resumed.dir.resolve(DISCRIMINATOR))))) {
+                    discriminator.loadParameters(manager, in);
+                } catch (ai.djl.MalformedModelException e) {
+                    throw new IOException("checkpoint discriminator does not fit: " + e.getMessage(), e);
+                }
+            }
+            discriminator.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
+            listener.log("train: multi-period discriminator on");
+        }
         try (AdamW optimizer = new AdamW(parameters, manager);
+             AdamW discriminatorOptimizer = discriminator == null ? null : new AdamW(discriminator.getParameters(), manager);
              SpectralLoss loss = new SpectralLoss(MelConfig.forRvc(config.sampleRate()), manager)) {
             if (resumed != null) {
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                         Files.newInputStream(resumed.dir.resolve(OPTIMIZER))))) {
                     optimizer.load(in);
+                }
+                if (discriminatorOptimizer != null && Files.exists(resumed.dir.resolve(DISCRIMINATOR_OPTIMIZER))) {
+                    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                            Files.newInputStream(resumed.dir.resolve(DISCRIMINATOR_OPTIMIZER))))) {
+                        discriminatorOptimizer.load(in);
+                    }
                 }
                 listener.log("train: resumed from the checkpoint of epoch " + startEpoch + " (step " + step + ")");
                 listener.progress(new Progress("train", startEpoch, params.epochs(), step, totalSteps,
@@ -514,21 +541,45 @@ public final class RvcTrainer implements VoiceTrainer {
                     double[] values;
                     try (NDManager scope = manager.newSubManager()) {
                         ParameterStore store = new ParameterStore(scope, false);
+                        NDArray real = scope.create(target, new Shape(batch, (long) segment * hop));
+                        NDArray predicted;
                         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             NDArray speakerVectors = model.speakers().lookup(store, scope.create(speaker), true);
-                            NDArray predicted = model.generator().generate(store,
+                            predicted = model.generator().generate(store,
                                     scope.create(content, new Shape(batch, segment, dim)),
                                     scope.create(pitch, new Shape(batch, segment)),
                                     scope.create(source, new Shape(batch, channels, (long) segment * hop)),
                                     speakerVectors, true);
-                            NDArray[] terms = loss.total(predicted, scope.create(target, new Shape(batch, (long) segment * hop)));
-                            collector.backward(terms[0]);
-                            values = new double[]{terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat()};
+                            NDArray[] terms = loss.total(predicted, real);
+                            NDArray total = terms[0];
+                            double adv = 0;
+                            if (discriminator != null) {
+                                NDArray generatorAdv = discriminator.generatorLoss(discriminator.apply(store, real, true),
+                                        discriminator.apply(store, predicted, true));
+                                total = total.add(generatorAdv);
+                                adv = generatorAdv.getFloat();
+                            }
+                            collector.backward(total);
+                            values = new double[]{total.getFloat(), terms[1].getFloat(), terms[2].getFloat(), adv, 0};
                         }
                         if (Double.isFinite(values[0])) {
                             optimizer.step(learningRate);
                         } else {
                             optimizer.zeroGradients(); // skip a non-finite step, as RVC's GradScaler does
+                        }
+                        if (discriminator != null) {
+                            discriminatorOptimizer.zeroGradients(); // what the generator's loss left on D is not D's update
+                            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                                NDArray d = discriminator.discriminatorLoss(discriminator.apply(store, real, true),
+                                        discriminator.apply(store, predicted.stopGradient(), true));
+                                collector.backward(d);
+                                values[4] = d.getFloat();
+                            }
+                            if (Double.isFinite(values[4])) {
+                                discriminatorOptimizer.step(learningRate);
+                            } else {
+                                discriminatorOptimizer.zeroGradients();
+                            }
                         }
                     }
                     step++;
@@ -538,7 +589,8 @@ public final class RvcTrainer implements VoiceTrainer {
                     }
                     epochLoss += lastLoss;
                     epochSteps++;
-                    curve.add(step + "," + epoch + "," + (float) values[0] + "," + (float) values[1] + "," + (float) values[2]);
+                    curve.add(step + "," + epoch + "," + (float) values[0] + "," + (float) values[1] + "," + (float) values[2]
+                            + (discriminator != null ? "," + (float) values[3] + "," + (float) values[4] : ""));
                     long now = System.nanoTime();
                     if (now - lastReport >= PROGRESS_INTERVAL_NANOS && b < stepsPerEpoch - 1) {
                         lastReport = now;
@@ -554,8 +606,8 @@ public final class RvcTrainer implements VoiceTrainer {
                         step - runStartStep, batch, started, now));
                 listener.log(String.format("epoch %d/%d step %d loss %.4f lr %.3g", epoch, params.epochs(), step, meanLoss, learningRate));
                 if (params.checkpointEvery() > 0 && epoch % params.checkpointEvery() == 0) {
-                    Path zip = writeCheckpoint(request, model, optimizer, epoch, step, firstLoss,
-                            previousSeconds + (now - started) / 1e9, curve);
+                    Path zip = writeCheckpoint(request, model, optimizer, discriminator, discriminatorOptimizer, epoch, step,
+                            firstLoss, previousSeconds + (now - started) / 1e9, curve);
                     listener.checkpoint(zip, epoch);
                     Files.deleteIfExists(zip);
                 }
@@ -568,6 +620,7 @@ public final class RvcTrainer implements VoiceTrainer {
         metrics.put("epochs", (double) epochsDone);
         metrics.put("steps", (double) step);
         metrics.put("train_seconds", previousSeconds + (System.nanoTime() - started) / 1e9);
+        metrics.put("discriminator", discriminator != null ? 1.0 : 0.0);
         return curve;
     }
 
@@ -589,13 +642,22 @@ public final class RvcTrainer implements VoiceTrainer {
 
     // ------------------------------------------------------------------ checkpoints
 
-    private Path writeCheckpoint(TrainingRequest request, RvcModel model, AdamW optimizer, int epoch, long step,
-                                 double firstLoss, double trainSeconds, List<String> curve) throws IOException {
+    private Path writeCheckpoint(TrainingRequest request, RvcModel model, AdamW optimizer, MultiPeriodDiscriminator discriminator,
+                                 AdamW discriminatorOptimizer, int epoch, long step, double firstLoss, double trainSeconds,
+                                 List<String> curve) throws IOException {
         Path dir = request.workDir().resolve("checkpoint-" + epoch);
         deleteTree(dir);
         model.writeFiles(dir);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(OPTIMIZER))))) {
             optimizer.save(out);
+        }
+        if (discriminator != null) {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(DISCRIMINATOR))))) {
+                discriminator.saveParameters(out);
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(DISCRIMINATOR_OPTIMIZER))))) {
+                discriminatorOptimizer.save(out);
+            }
         }
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("jobId", request.jobId());

@@ -92,6 +92,7 @@ class RvcTrainerTest {
             assertTrue(result.metrics().containsKey(key), key + " in " + result.metrics());
         }
         assertEquals(3.0, result.metrics().get("epochs"));
+        assertEquals(0.0, result.metrics().get("discriminator")); // off on CPU unless asked for
         assertEquals(6.0, result.metrics().get("steps"));
         assertEquals(0.0, result.metrics().get("evaluated_on_training_data"));
         try (ZipFile zip = new ZipFile(result.artifact().toFile())) {
@@ -196,6 +197,45 @@ class RvcTrainerTest {
             for (int i = 0; i < pc.size(); i++) {
                 assertArrayEquals(pc.get(i).getValue().getArray().toFloatArray(), pa.get(i).getValue().getArray().toFloatArray());
             }
+        }
+    }
+
+    @Test
+    void theMultiPeriodDiscriminatorOptionTrainsChecksItselfInAndResumes() throws Exception {
+        System.setProperty(RvcTrainer.DISCRIMINATOR_PROPERTY, "true");
+        try {
+            Path kept = dir.resolve("d.zip");
+            Recorder keeper = new Recorder() {
+                @Override
+                public void checkpoint(Path zip, int epoch) {
+                    super.checkpoint(zip, epoch);
+                    try {
+                        Files.copy(zip, kept, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            TrainingResult result = new RvcTrainer(RvcOptions.BUILT_IN).train(
+                    new TrainingRequest("job-d", clips, params(1, 1), "cpu", dir.resolve("a"), null, null), keeper);
+            assertEquals(1.0, result.metrics().get("discriminator"));
+            try (ZipFile zip = new ZipFile(kept.toFile())) {
+                assertNotNull(zip.getEntry("discriminator.params"));
+                assertNotNull(zip.getEntry("optimizer_d.bin"));
+            }
+            String csv = Files.readString(dir.resolve("a/artifact/loss.csv"));
+            assertTrue(csv.startsWith("step,epoch,loss,mel_l1,stft,g_adv,d_loss\n"), csv);
+            for (String row : csv.strip().split("\n")) {
+                if (!row.startsWith("step")) {
+                    double dLoss = Double.parseDouble(row.split(",")[6]);
+                    assertTrue(dLoss > 0 && Double.isFinite(dLoss), row);
+                }
+            }
+            TrainingResult resumed = new RvcTrainer(RvcOptions.BUILT_IN).train(
+                    new TrainingRequest("job-d", clips, params(2, 1), "cpu", dir.resolve("b"), kept, null), new Recorder());
+            assertEquals(4.0, resumed.metrics().get("steps"));
+        } finally {
+            System.clearProperty(RvcTrainer.DISCRIMINATOR_PROPERTY);
         }
     }
 
