@@ -1,0 +1,131 @@
+package io.cantor.rvc.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (decoupled weight decay) with RVC's settings (betas 0.8/0.99, eps 1e-9) whose moment
+ * estimates can be saved and restored, so a resumed run continues with the same optimiser state
+ * (DJL's built-in optimisers keep theirs private). Updates weights in place, outside autograd.
+ */
+public final class AdamW implements AutoCloseable {
+    public static final float BETA1 = 0.8f;
+    public static final float BETA2 = 0.99f;
+    public static final float EPS = 1e-9f;
+    public static final float WEIGHT_DECAY = 0.01f;
+
+    private final PairList<String, Parameter> parameters;
+    private final NDManager manager;
+    private final Map<String, NDArray> first = new LinkedHashMap<>();
+    private final Map<String, NDArray> second = new LinkedHashMap<>();
+    private long updates;
+
+    public AdamW(PairList<String, Parameter> parameters, NDManager parent) {
+        this.parameters = parameters;
+        this.manager = parent.newSubManager();
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray w = p.getValue().getArray();
+            first.put(p.getKey(), manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+            second.put(p.getKey(), manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+        }
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    /** One update with the gradients autograd left on the weights, which are then zeroed. */
+    public void step(float learningRate) {
+        updates++;
+        float correction1 = (float) (1 - Math.pow(BETA1, updates));
+        float correction2 = (float) (1 - Math.pow(BETA2, updates));
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray w = p.getValue().getArray();
+            if (!w.hasGradient()) {
+                continue;
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                NDArray m = first.get(p.getKey());
+                NDArray v = second.get(p.getKey());
+                m.muli(BETA1).addi(g.mul(1 - BETA1));
+                v.muli(BETA2).addi(g.square().muli(1 - BETA2));
+                NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi(EPS));
+                w.muli(1 - learningRate * WEIGHT_DECAY).subi(update.muli(learningRate));
+                g.muli(0f);
+            }
+        }
+    }
+
+    /** Clears gradients without updating (e.g. after a step that was skipped). */
+    public void zeroGradients() {
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray w = p.getValue().getArray();
+            if (w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    g.muli(0f);
+                }
+            }
+        }
+    }
+
+    public void save(DataOutputStream out) throws IOException {
+        out.writeLong(updates);
+        out.writeInt(first.size());
+        for (String name : first.keySet()) {
+            out.writeUTF(name);
+            writeArray(out, first.get(name));
+            writeArray(out, second.get(name));
+        }
+    }
+
+    public void load(DataInputStream in) throws IOException {
+        updates = in.readLong();
+        int count = in.readInt();
+        if (count != first.size()) {
+            throw new IOException("optimiser state holds " + count + " parameters, the model has " + first.size());
+        }
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            NDArray m = first.get(name);
+            if (m == null) {
+                throw new IOException("optimiser state names an unknown parameter " + name);
+            }
+            try (NDArray a = readArray(in, m); NDArray b = readArray(in, m)) {
+                m.set(a.toFloatArray());
+                second.get(name).set(b.toFloatArray());
+            }
+        }
+    }
+
+    private static void writeArray(DataOutputStream out, NDArray array) throws IOException {
+        byte[] bytes = array.encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private NDArray readArray(DataInputStream in, NDArray like) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        NDArray array = manager.decode(bytes);
+        if (!array.getShape().equals(like.getShape())) {
+            throw new IOException("optimiser state shape " + array.getShape() + " does not match " + like.getShape());
+        }
+        return array;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
