@@ -4,7 +4,8 @@ import io.cantor.agent.gpu.NvidiaSmi;
 import io.cantor.agent.metrics.AgentMetrics;
 import io.cantor.model.agent.Capabilities;
 import io.cantor.model.util.Flags;
-import io.cantor.rvc.train.MelAutoencoderTrainer;
+import io.cantor.rvc.RvcOptions;
+import io.cantor.rvc.RvcTrainer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentMain {
     public static final Set<String> FLAGS = Set.of("scheduler", "token", "token-file", "node-id", "work-dir",
-            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds", "nvidia-smi", "ca-cert");
+            "metrics-port", "device", "labels", "claim-wait-seconds", "drain-seconds", "nvidia-smi", "ca-cert",
+            "content-encoder");
 
     /** Every environment variable the agent reads (deploy files are checked against this list). */
     public static final Set<String> ENVIRONMENT = Set.of("CANTOR_SCHEDULER_URL", "CANTOR_AGENT_TOKEN", "CANTOR_NODE_ID",
@@ -64,7 +66,7 @@ public final class AgentMain {
                 flags.getInt("metrics-port", DEFAULT_METRICS_PORT), flags.get("device", "auto"), parseLabels(flags.get("labels")),
                 Duration.ofSeconds(flags.getInt("claim-wait-seconds", 20)),
                 Duration.ofSeconds(flags.getInt("drain-seconds", 30)), flags.get("nvidia-smi", "nvidia-smi"),
-                flags.get("ca-cert"));
+                flags.get("ca-cert"), flags.has("content-encoder") ? Path.of(flags.get("content-encoder")) : null);
         Files.createDirectories(config.workDir());
 
         Vertx vertx = Vertx.vertx();
@@ -99,7 +101,7 @@ public final class AgentMain {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        Agent agent = new Agent(config, capabilities, new MelAutoencoderTrainer(),
+        Agent agent = new Agent(config, capabilities, new RvcTrainer(new RvcOptions(config.contentEncoder())),
                 new AgentMetrics(registry, config.nodeId()), nvidiaSmi);
         vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return agent;

@@ -70,7 +70,7 @@ final class Harness implements AutoCloseable {
         closeables.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
         AgentConfig config = new AgentConfig(URI.create(schedulerUrl), AGENT_TOKEN, nodeId,
                 Files.createDirectories(root.resolve("agent-" + nodeId)), 0, "cpu", Map.of(),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null, caCert);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, caCert, null);
         return AgentMain.start(vertx, config);
     }
 

@@ -1,7 +1,7 @@
 package io.cantor.system;
 
-import ai.djl.Model;
-import io.cantor.rvc.train.MelAutoencoderTrainer;
+import io.cantor.rvc.RvcOptions;
+import io.cantor.rvc.pipeline.RvcModel;
 import io.cantor.scheduler.SchedulerNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -70,12 +70,20 @@ class WalkingSkeletonTest {
             assertEquals("application/zip", model.getHeader("Content-Type"));
             Path zip = Files.write(dir.resolve("model.zip"), model.body().getBytes());
             try (ZipFile z = new ZipFile(zip.toFile())) {
+                for (String entry : List.of("config.json", "generator.params", "speakers.params", "index.ivf",
+                        "metrics.json", "loss.csv")) {
+                    assertNotNull(z.getEntry(entry), "the RVC artifact holds " + entry);
+                }
                 JsonObject metrics = new JsonObject(new String(z.getInputStream(z.getEntry("metrics.json")).readAllBytes()));
                 assertTrue(metrics.getDouble("final_loss") < metrics.getDouble("first_loss"), metrics.encode());
-                assertNotNull(z.getEntry("loss.csv"));
+                for (String held : List.of("val_mel_l1", "mcd_db", "f0_rmse_hz", "f0_corr", "vuv_error")) {
+                    assertNotNull(metrics.getDouble(held), "held-out metric " + held + ": " + metrics.encode());
+                }
             }
-            try (Model loaded = MelAutoencoderTrainer.load(zip, dir.resolve("unzipped"))) {
-                assertNotNull(loaded.getBlock());
+            Path unzipped = dir.resolve("unzipped");
+            RvcModel.unzip(zip, unzipped);
+            try (RvcModel loaded = RvcModel.readFiles(unzipped, RvcOptions.BUILT_IN, ai.djl.Device.cpu())) {
+                assertNotNull(loaded, "the artifact loads as an RVC model");
             }
         }
     }

@@ -113,9 +113,11 @@ public final class JobRun {
         List<Path> recordings = new ArrayList<>();
         int i = 0;
         for (DatasetFile file : assignment.files()) {
-            Path target = workDir.resolve("input").resolve(i++ + "-" + file.name());
+            // One folder per file: names stay as uploaded (a base corpus encodes speaker__utterance in them).
+            Path target = workDir.resolve("input").resolve(Integer.toString(i++)).resolve(file.name());
             recordings.add(target);
-            downloads.add(scheduler.download(file.url(), assignment.token(), target));
+            downloads.add(vertx.fileSystem().mkdirs(target.getParent().toString())
+                    .compose(v -> scheduler.download(file.url(), assignment.token(), target)));
         }
         Path checkpoint = assignment.checkpointUrl() == null ? null : workDir.resolve("resume.zip");
         if (checkpoint != null) {
