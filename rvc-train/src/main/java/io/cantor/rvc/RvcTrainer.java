@@ -29,6 +29,7 @@ import io.cantor.rvc.f0.F0;
 import io.cantor.rvc.f0.YinPitchEstimator;
 import io.cantor.rvc.index.IvfIndex;
 import io.cantor.rvc.model.AdamW;
+import io.cantor.rvc.model.GradMode;
 import io.cantor.rvc.model.ModelConfig;
 import io.cantor.rvc.model.MultiPeriodDiscriminator;
 import io.cantor.rvc.model.SineSource;
@@ -71,6 +72,8 @@ public final class RvcTrainer implements VoiceTrainer {
     public static final double LR_DECAY = 0.999875;
     static final long PROGRESS_INTERVAL_NANOS = 2_000_000_000L;
     static final int MAX_EVAL_CHUNKS = 12;
+    /** Steps in a row without a finite loss and gradients before a run counts as diverged. */
+    static final int MAX_SKIPPED_STEPS_IN_A_ROW = 20;
     static final int MAX_INDEX_VECTORS = 50_000;
     static final String STATE = "state.json";
     static final String OPTIMIZER = "optimizer.bin";
@@ -103,6 +106,7 @@ public final class RvcTrainer implements VoiceTrainer {
         boolean baseTask = "base".equals(params.task());
         Device device = deviceOf(request.device());
         Path work = Files.createDirectories(request.workDir());
+        GradMode.offForThisThread();
         // weight initialisation draws from the engine's generator: seed it so a job is repeatable
         Engine.getInstance().setRandomSeed((int) params.seed());
         Resumed resumed = request.resumeFrom() != null ? readCheckpoint(request.resumeFrom(), work, device) : null;
@@ -468,6 +472,8 @@ public final class RvcTrainer implements VoiceTrainer {
         double lastLoss = Double.NaN;
         long started = System.nanoTime();
         long runStartStep = step;
+        int skippedInARow = 0;
+        int skipped = 0;
         int epochsDone = startEpoch;
         MultiPeriodDiscriminator discriminator = adversarial ? new MultiPeriodDiscriminator(config.size()) : null;
         if (discriminator != null) {
@@ -562,10 +568,18 @@ public final class RvcTrainer implements VoiceTrainer {
                             collector.backward(total);
                             values = new double[]{total.getFloat(), terms[1].getFloat(), terms[2].getFloat(), adv, 0};
                         }
-                        if (Double.isFinite(values[0])) {
-                            optimizer.step(learningRate);
+                        // a non-finite loss or gradient skips the step, as RVC's GradScaler does
+                        boolean applied = Double.isFinite(values[0]) && optimizer.step(learningRate);
+                        if (!applied) {
+                            optimizer.zeroGradients();
+                            skipped++;
+                            if (++skippedInARow >= MAX_SKIPPED_STEPS_IN_A_ROW) {
+                                throw new TrainingDivergedException("training diverged: " + skippedInARow
+                                        + " steps in a row had a non-finite loss or gradients (at step " + (step + 1)
+                                        + "); lower learningRate or change seed");
+                            }
                         } else {
-                            optimizer.zeroGradients(); // skip a non-finite step, as RVC's GradScaler does
+                            skippedInARow = 0;
                         }
                         if (discriminator != null) {
                             discriminatorOptimizer.zeroGradients(); // what the generator's loss left on D is not D's update
@@ -583,12 +597,14 @@ public final class RvcTrainer implements VoiceTrainer {
                         }
                     }
                     step++;
-                    lastLoss = values[0];
-                    if (Double.isNaN(firstLoss)) {
-                        firstLoss = lastLoss;
+                    if (Double.isFinite(values[0])) {
+                        lastLoss = values[0];
+                        if (Double.isNaN(firstLoss)) {
+                            firstLoss = lastLoss;
+                        }
+                        epochLoss += lastLoss;
+                        epochSteps++;
                     }
-                    epochLoss += lastLoss;
-                    epochSteps++;
                     curve.add(step + "," + epoch + "," + (float) values[0] + "," + (float) values[1] + "," + (float) values[2]
                             + (discriminator != null ? "," + (float) values[3] + "," + (float) values[4] : ""));
                     long now = System.nanoTime();
@@ -601,7 +617,7 @@ public final class RvcTrainer implements VoiceTrainer {
                 epochsDone = epoch;
                 long now = System.nanoTime();
                 lastReport = now;
-                double meanLoss = epochLoss / Math.max(1, epochSteps);
+                double meanLoss = epochSteps == 0 ? Double.NaN : epochLoss / epochSteps;
                 listener.progress(trainProgress(epoch, params.epochs(), step, totalSteps, meanLoss,
                         step - runStartStep, batch, started, now));
                 listener.log(String.format("epoch %d/%d step %d loss %.4f lr %.3g", epoch, params.epochs(), step, meanLoss, learningRate));
@@ -621,6 +637,7 @@ public final class RvcTrainer implements VoiceTrainer {
         metrics.put("steps", (double) step);
         metrics.put("train_seconds", previousSeconds + (System.nanoTime() - started) / 1e9);
         metrics.put("discriminator", discriminator != null ? 1.0 : 0.0);
+        metrics.put("skipped_steps", (double) skipped);
         return curve;
     }
 

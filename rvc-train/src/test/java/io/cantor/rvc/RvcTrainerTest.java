@@ -1,11 +1,13 @@
 package io.cantor.rvc;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cantor.model.Progress;
 import io.cantor.model.TrainingParams;
 import io.cantor.model.json.Json;
 import io.cantor.rvc.audio.WavWriter;
+import io.cantor.rvc.model.GradMode;
 import io.cantor.rvc.pipeline.RvcModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipFile;
 
@@ -114,6 +118,21 @@ class RvcTrainerTest {
             assertEquals(7, csv.strip().split("\n").length);
             JsonNode metrics = Json.mapper().readTree(zip.getInputStream(zip.getEntry("metrics.json")));
             assertEquals(result.metrics().get("mcd_db"), metrics.path("mcd_db").asDouble(), 1e-9);
+        }
+    }
+
+    @Test
+    void trainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+        Engine.getInstance(); // loaded here; DJL switches autograd off on this thread only
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try {
+            assertTrue(worker.submit(GradMode::isOnForThisThread).get(),
+                    "a fresh thread starts with autograd on, which is what an agent's worker thread sees");
+            TrainingResult result = worker.submit(() -> new RvcTrainer(RvcOptions.BUILT_IN).train(
+                    new TrainingRequest("job-t", clips, params(1, 0), "cpu", dir, null, null), new Recorder())).get();
+            assertEquals(1.0, result.metrics().get("epochs"));
+        } finally {
+            worker.shutdownNow();
         }
     }
 

@@ -8,6 +8,7 @@ import io.cantor.model.agent.AgentMessages.Assignment;
 import io.cantor.model.agent.AgentMessages.DatasetFile;
 import io.cantor.rvc.InvalidTrainingDataException;
 import io.cantor.rvc.TrainingCancelledException;
+import io.cantor.rvc.TrainingDivergedException;
 import io.cantor.rvc.TrainingListener;
 import io.cantor.rvc.TrainingRequest;
 import io.cantor.rvc.TrainingResult;
@@ -153,6 +154,11 @@ public final class JobRun {
                     scheduler.uploadCheckpoint(job.id(), assignment.token(), checkpointZip, epoch)
                             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
                 } catch (Exception e) {
+                    if (e.getCause() instanceof SchedulerClient.SchedulerException refused && leaseIsGone(refused)) {
+                        LOG.warn("job {}: lease is gone ({}); stopping", job.id(), refused.getMessage());
+                        stop = true;
+                        return;
+                    }
                     LOG.warn("job {}: checkpoint after epoch {} did not reach the scheduler", job.id(), epoch, e);
                 }
             }
@@ -174,7 +180,8 @@ public final class JobRun {
             }
             return scheduler.fail(job.id(), assignment.token(), stopReason, true).otherwiseEmpty();
         }
-        boolean retryable = !(cause instanceof InvalidTrainingDataException);
+        // the same recordings with the same seed fail the same way again
+        boolean retryable = !(cause instanceof InvalidTrainingDataException || cause instanceof TrainingDivergedException);
         LOG.warn("job {} failed ({})", job.id(), retryable ? "retryable" : "fatal", cause);
         String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         pendingLog.add("error: " + reason + (cause.getCause() != null ? " (caused by " + cause.getCause() + ")" : ""));
@@ -192,8 +199,7 @@ public final class JobRun {
             if (ar.succeeded() && ar.result().cancelled()) {
                 LOG.info("job {} was cancelled; stopping", job.id());
                 stop = true;
-            } else if (ar.failed() && ar.cause() instanceof SchedulerClient.SchedulerException e
-                    && (e.status() == 409 || e.status() == 404)) {
+            } else if (ar.failed() && ar.cause() instanceof SchedulerClient.SchedulerException e && leaseIsGone(e)) {
                 LOG.warn("job {}: lease is gone ({}); stopping", job.id(), e.getMessage());
                 stop = true;
             } else if (ar.failed()) {
@@ -204,6 +210,11 @@ public final class JobRun {
                 heartbeatTimer = vertx.setTimer(Math.max(100, assignment.heartbeatIntervalMs()), t -> heartbeat());
             }
         });
+    }
+
+    /** 409: another attempt holds the job now; 404: the job was deleted. Either way this run is over. */
+    private static boolean leaseIsGone(SchedulerClient.SchedulerException e) {
+        return e.status() == 409 || e.status() == 404;
     }
 
     private List<String> drainLog() {

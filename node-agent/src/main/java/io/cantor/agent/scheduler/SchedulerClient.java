@@ -26,10 +26,15 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,9 +110,32 @@ public final class SchedulerClient {
                                 return response.body().compose(b -> Future.failedFuture(
                                         new SchedulerException(response.statusCode(), b.toString())));
                             }
-                            return response.pipeTo(file);
+                            String length = response.getHeader("Content-Length");
+                            String sha256 = response.getHeader(AgentMessages.SHA256_HEADER);
+                            return response.pipeTo(file).compose(v -> verify(target, path, length, sha256));
                         })
                         .eventually(() -> file.close().otherwiseEmpty()));
+    }
+
+    /** A download that is shorter than announced or does not match its checksum fails instead of being used. */
+    private Future<Void> verify(Path target, String path, String length, String sha256) {
+        return vertx.executeBlocking(() -> {
+            long size = Files.size(target);
+            if (length != null && size != Long.parseLong(length)) {
+                throw new IOException(path + ": received " + size + " of " + length + " bytes");
+            }
+            if (sha256 != null) {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                try (var in = new DigestInputStream(Files.newInputStream(target), digest)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equalsIgnoreCase(sha256)) {
+                    throw new IOException(path + ": checksum " + actual + " does not match " + sha256);
+                }
+            }
+            return null;
+        });
     }
 
     public Future<Void> uploadArtifact(String jobId, long leaseToken, Path zip) {
@@ -126,7 +154,7 @@ public final class SchedulerClient {
     private Future<Void> upload(String path, long leaseToken, Path file, MultiMap extraHeaders) {
         long size;
         try {
-            size = java.nio.file.Files.size(file);
+            size = Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.cantor.rvc.convert;
 
+import io.cantor.rvc.model.GradMode;
+
 import io.cantor.model.Progress;
 import io.cantor.rvc.InvalidTrainingDataException;
 import io.cantor.rvc.RvcOptions;
@@ -40,6 +42,7 @@ public final class VoiceConverter {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         long started = System.nanoTime();
         Path work = Files.createDirectories(request.workDir());
+        GradMode.offForThisThread();
         l.progress(Progress.stage("preprocess"));
         AudioClip clip;
         try {

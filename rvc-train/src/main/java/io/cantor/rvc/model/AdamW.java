@@ -2,6 +2,7 @@ package io.cantor.rvc.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -23,6 +24,8 @@ public final class AdamW implements AutoCloseable {
     public static final float EPS = 1e-9f;
     public static final float WEIGHT_DECAY = 0.01f;
 
+    private static final NDIndex ALL = new NDIndex("...");
+
     private final PairList<String, Parameter> parameters;
     private final NDManager manager;
     private final Map<String, NDArray> first = new LinkedHashMap<>();
@@ -43,8 +46,18 @@ public final class AdamW implements AutoCloseable {
         return updates;
     }
 
-    /** One update with the gradients autograd left on the weights, which are then zeroed. */
-    public void step(float learningRate) {
+    /**
+     * One update with the gradients autograd left on the weights, which are then zeroed. A step whose
+     * gradients hold NaN or infinity is skipped, as RVC's GradScaler skips overflowed steps: applied,
+     * it would poison every weight for good even when the loss itself was finite.
+     *
+     * @return whether the weights were updated
+     */
+    public boolean step(float learningRate) {
+        if (!gradientsAreFinite()) {
+            zeroGradients();
+            return false;
+        }
         updates++;
         float correction1 = (float) (1 - Math.pow(BETA1, updates));
         float correction2 = (float) (1 - Math.pow(BETA2, updates));
@@ -62,8 +75,27 @@ public final class AdamW implements AutoCloseable {
                 v.muli(BETA2).addi(g.square().muli(1 - BETA2));
                 NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi(EPS));
                 w.muli(1 - learningRate * WEIGHT_DECAY).subi(update.muli(learningRate));
-                g.muli(0f);
+                clear(g);
             }
+        }
+        return true;
+    }
+
+    /** One reduction over all gradients, read back once: NaN and infinity survive a sum. */
+    private boolean gradientsAreFinite() {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray total = null;
+            for (Pair<String, Parameter> p : parameters) {
+                NDArray w = p.getValue().getArray();
+                if (!w.hasGradient()) {
+                    continue;
+                }
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                NDArray sum = g.abs().sum();
+                total = total == null ? sum : total.addi(sum);
+            }
+            return total == null || Float.isFinite(total.getFloat());
         }
     }
 
@@ -73,10 +105,15 @@ public final class AdamW implements AutoCloseable {
             NDArray w = p.getValue().getArray();
             if (w.hasGradient()) {
                 try (NDArray g = w.getGradient()) {
-                    g.muli(0f);
+                    clear(g);
                 }
             }
         }
+    }
+
+    /** Fills with zeros; multiplying by zero would keep NaN and turn infinity into NaN. */
+    private static void clear(NDArray gradient) {
+        gradient.set(ALL, 0f);
     }
 
     public void save(DataOutputStream out) throws IOException {

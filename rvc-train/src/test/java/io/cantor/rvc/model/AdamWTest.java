@@ -15,6 +15,8 @@ import java.io.DataOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdamWTest {
 
@@ -66,6 +68,33 @@ class AdamWTest {
                 }
             }
             assertArrayEquals(result, b.get(0).getValue().getArray().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void skipsAStepWhoseGradientsAreNotFiniteAndLeavesTheWeightsUntouched() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var params = weights(m, new float[]{0.5f, -1f, 2f});
+            NDArray w = params.get(0).getValue().getArray();
+            try (AdamW optimizer = new AdamW(params, m)) {
+                // sqrt'(0) is infinite: a finite loss whose gradient is not
+                try (NDManager scope = m.newSubManager();
+                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = w.sub(scope.create(new float[]{0.5f, 0f, 0f})).abs().sqrt().sum();
+                    assertTrue(Float.isFinite(loss.getFloat()));
+                    collector.backward(loss);
+                }
+                assertFalse(optimizer.step(0.05f));
+                assertEquals(0, optimizer.updates());
+                assertArrayEquals(new float[]{0.5f, -1f, 2f}, w.toFloatArray());
+                assertArrayEquals(new float[]{0f, 0f, 0f}, w.getGradient().toFloatArray(), "the bad gradient is cleared");
+
+                step(params, optimizer, new float[]{1f, 1f, 1f});
+                assertEquals(1, optimizer.updates(), "the next finite step applies");
+                for (float v : w.toFloatArray()) {
+                    assertTrue(Float.isFinite(v));
+                }
+            }
         }
     }
 }

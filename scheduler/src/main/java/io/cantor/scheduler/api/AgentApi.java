@@ -19,6 +19,7 @@ import io.cantor.model.agent.AgentMessages.RegisterResponse;
 import io.cantor.model.json.Json;
 import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
+import io.cantor.scheduler.blob.BlobStore.BlobInfo;
 import io.cantor.scheduler.config.SchedulerConfig;
 import io.cantor.scheduler.datasets.DatasetService;
 import io.cantor.scheduler.logs.JobLogs;
@@ -143,10 +144,7 @@ final class AgentApi {
     void downloadCheckpoint(RoutingContext ctx) {
         String jobId = jobId(ctx);
         long token = token(ctx);
-        leased(jobId, token).compose(job -> blobs.open(BlobKeys.checkpoint(jobId))).compose(stream -> {
-            ctx.response().putHeader("Content-Type", "application/zip");
-            return stream.pipeTo(ctx.response());
-        }).onFailure(ctx::fail);
+        leased(jobId, token).compose(job -> sendZip(ctx, BlobKeys.checkpoint(jobId))).onFailure(ctx::fail);
     }
 
     /** {@code GET /agent/v1/jobs/{id}/base-model}: the model a fine-tuning job starts from. */
@@ -161,11 +159,26 @@ final class AgentApi {
             return jobs.find(base);
         }).compose(found -> {
             Job base = found.filter(j -> j.result() != null).orElseThrow(() -> ApiException.notFound("the base model is gone"));
-            return blobs.open(base.result().artifactKey());
-        }).compose(stream -> {
-            ctx.response().putHeader("Content-Type", "application/zip");
-            return stream.pipeTo(ctx.response());
+            return sendZip(ctx, base.result().artifactKey());
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Streams a zip blob with its length and checksum, so the agent can tell a complete download from
+     * a cut one (a response without a length would be ended by the first error with a short body).
+     */
+    private Future<Void> sendZip(RoutingContext ctx, String key) {
+        return blobs.stat(key).compose(info -> {
+            BlobInfo blob = info.orElseThrow(() -> ApiException.notFound("no " + key));
+            return blobs.open(key).compose(stream -> {
+                ctx.response().putHeader("Content-Type", "application/zip")
+                        .putHeader("Content-Length", Long.toString(blob.bytes()));
+                if (blob.sha256() != null) {
+                    ctx.response().putHeader(AgentMessages.SHA256_HEADER, blob.sha256());
+                }
+                return stream.pipeTo(ctx.response());
+            });
+        });
     }
 
     /** {@code PUT /agent/v1/jobs/{id}/checkpoint}: replaces the job's checkpoint (zip body); {@code job.checkpointed}. */

@@ -1,6 +1,7 @@
 package io.cantor.scheduler.api;
 
 import io.cantor.model.JobState;
+import io.cantor.model.agent.AgentMessages;
 import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
 import io.vertx.ext.web.RoutingContext;
@@ -39,7 +40,7 @@ final class ModelsApi {
                         .putHeader("Content-Length", Long.toString(job.result().artifactBytes()))
                         .putHeader("Content-Disposition", "attachment; filename=\"model-" + job.id() + ".zip\"");
                 if (job.result().artifactSha256() != null) {
-                    ctx.response().putHeader("X-Content-SHA256", job.result().artifactSha256());
+                    ctx.response().putHeader(AgentMessages.SHA256_HEADER, job.result().artifactSha256());
                 }
                 return stream.pipeTo(ctx.response());
             });

@@ -44,6 +44,9 @@ public final class AgentMessages {
     /** Header on a checkpoint upload: the epoch after which it was taken. */
     public static final String CHECKPOINT_EPOCH_HEADER = "Cantor-Checkpoint-Epoch";
 
+    /** Header on a blob download: the body's SHA-256 (hex), so a receiver can check what arrived. */
+    public static final String SHA256_HEADER = "X-Content-SHA256";
+
     /** {@code cancelled}: stop now, the job was cancelled; upload nothing more. */
     public record HeartbeatResponse(boolean cancelled, Instant leaseExpiresAt) {
     }
