@@ -1,6 +1,7 @@
 package io.cantor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cantor.model.json.Json;
 import io.cantor.model.util.Flags;
 
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,8 +21,8 @@ import java.util.Set;
  */
 public final class CantorCli {
     private static final Set<String> FLAGS = Set.of("url", "api-key", "params", "dataset", "output", "idempotency-key",
-            "tenant", "roles");
-    private static final Set<String> SWITCHES = Set.of("watch", "json");
+            "tenant", "roles", "transpose", "index-rate");
+    private static final Set<String> SWITCHES = Set.of("watch", "json", "no-wait");
 
     private final CantorClient client;
     private final PrintStream out;
@@ -67,6 +70,7 @@ public final class CantorCli {
             case "status" -> status(one(args, "status JOB_ID"));
             case "watch" -> new Watcher(client, out).watch(one(args, "watch JOB_ID"));
             case "download" -> download(one(args, "download JOB_ID [--output FILE]"), flags.get("output"));
+            case "convert" -> convert(args, flags);
             case "cancel" -> cancel(one(args, "cancel JOB_ID"));
             case "keys" -> keys(args, flags);
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
@@ -118,8 +122,49 @@ public final class CantorCli {
         return 0;
     }
 
+    /**
+     * {@code convert MODEL_JOB_ID FILE}: submits a conversion, follows it and saves the WAV (unless
+     * {@code --no-wait}); exit 0 once the file is saved.
+     */
+    private int convert(List<String> args, Flags flags) throws IOException, InterruptedException {
+        if (args.size() != 2) {
+            throw new IllegalArgumentException("usage: cantor convert MODEL_JOB_ID FILE [--transpose N] [--index-rate R] [--output FILE] [--no-wait]");
+        }
+        Path input = Path.of(args.get(1));
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (flags.has("transpose")) {
+            params.put("transpose", number(flags.get("transpose"), "--transpose"));
+        }
+        if (flags.has("index-rate")) {
+            params.put("indexRate", number(flags.get("index-rate"), "--index-rate"));
+        }
+        JsonNode job = client.convert(args.get(0), input, params.isEmpty() ? null : Json.write(params), flags.get("idempotency-key"));
+        String id = job.path("id").asText();
+        out.println(json ? job.toPrettyString() : id);
+        if (flags.has("no-wait")) {
+            return 0;
+        }
+        int watched = new Watcher(client, out).watch(id);
+        if (watched != 0) {
+            return watched;
+        }
+        String name = input.getFileName().toString();
+        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        return download(id, flags.get("output") != null ? flags.get("output")
+                : input.toAbsolutePath().resolveSibling(stem + "-converted.wav").toString());
+    }
+
+    private static double number(String value, String flag) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException(flag + " needs a number");
+        }
+    }
+
     private int download(String id, String output) throws IOException, InterruptedException {
-        Path target = Path.of(output != null ? output : "model-" + id + ".zip");
+        Path target = Path.of(output != null ? output
+                : "CONVERT".equals(client.job(id).path("kind").asText()) ? "converted-" + id + ".wav" : "model-" + id + ".zip");
         long bytes = client.download(id, target);
         out.println("saved " + target + " (" + bytes + " bytes)");
         return 0;
@@ -179,7 +224,9 @@ public final class CantorCli {
                 "  submit --dataset ID [--params JSON]",
                 "  status JOB_ID [--json]",
                 "  watch JOB_ID            follow a job to its end (exit 0 if it succeeded)",
-                "  download JOB_ID [--output FILE]",
+                "  download JOB_ID [--output FILE]   a model zip, or a conversion's WAV",
+                "  convert MODEL_JOB_ID FILE [--transpose N] [--index-rate R] [--output FILE] [--no-wait]",
+                "                          convert a recording with a trained model; waits and saves the WAV",
                 "  cancel JOB_ID",
                 "  keys create --tenant T --roles submit,read   a new API key (admin); the secret is printed once",
                 "  keys list [--tenant T] | keys revoke KEY_ID");

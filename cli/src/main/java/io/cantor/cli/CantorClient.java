@@ -31,6 +31,17 @@ final class CantorClient {
 
     /** {@code POST /model/train} with recordings (multipart) and an optional params JSON. */
     JsonNode submit(List<Path> recordings, String paramsJson, String idempotencyKey) throws IOException, InterruptedException {
+        return multipart("/model/train", recordings, paramsJson, idempotencyKey);
+    }
+
+    /** {@code POST /models/{modelJobId}/convert}: one recording and optional params (transpose, indexRate). */
+    JsonNode convert(String modelJobId, Path recording, String paramsJson, String idempotencyKey)
+            throws IOException, InterruptedException {
+        return multipart("/models/" + modelJobId + "/convert", List.of(recording), paramsJson, idempotencyKey);
+    }
+
+    private JsonNode multipart(String path, List<Path> recordings, String paramsJson, String idempotencyKey)
+            throws IOException, InterruptedException {
         String boundary = "cantor-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
         for (Path file : recordings) {
@@ -45,7 +56,7 @@ final class CantorClient {
                     + "Content-Type: application/json\r\n\r\n" + paramsJson + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
         parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest.Builder request = request("/model/train")
+        HttpRequest.Builder request = request(path)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(parts));
         if (idempotencyKey != null) {
@@ -84,7 +95,7 @@ final class CantorClient {
         return json(request("/admin/keys/" + id).DELETE().build(), 200);
     }
 
-    /** Streams the model zip of a succeeded job into {@code target}. */
+    /** Streams a succeeded job's output (model zip, or a conversion's WAV) into {@code target}. */
     long download(String id, Path target) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = http.send(request("/models/" + id).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());

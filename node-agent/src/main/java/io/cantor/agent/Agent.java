@@ -9,6 +9,7 @@ import io.cantor.model.agent.AgentMessages.Assignment;
 import io.cantor.model.agent.Capabilities;
 import io.cantor.model.agent.GpuInfo;
 import io.cantor.rvc.VoiceTrainer;
+import io.cantor.rvc.convert.VoiceConverter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,7 @@ public final class Agent extends VerticleBase {
     private final AgentConfig config;
     private final Capabilities capabilities;
     private final VoiceTrainer trainer;
+    private final VoiceConverter converter;
     private final AgentMetrics metrics;
     private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     private final TreeSet<Integer> freeGpus = new TreeSet<>();
@@ -54,12 +56,13 @@ public final class Agent extends VerticleBase {
     private final NvidiaSmi nvidiaSmi;
     private long gpuPoll = -1;
 
-    public Agent(AgentConfig config, Capabilities capabilities, VoiceTrainer trainer, AgentMetrics metrics,
-                 NvidiaSmi nvidiaSmi) {
+    public Agent(AgentConfig config, Capabilities capabilities, VoiceTrainer trainer, VoiceConverter converter,
+                 AgentMetrics metrics, NvidiaSmi nvidiaSmi) {
         this.config = config;
         this.nvidiaSmi = nvidiaSmi;
         this.capabilities = capabilities;
         this.trainer = trainer;
+        this.converter = converter;
         this.metrics = metrics;
         capabilities.gpus().stream().map(GpuInfo::index).forEach(freeGpus::add);
     }
@@ -188,7 +191,7 @@ public final class Agent extends VerticleBase {
         }
         LOG.info("running job {} (attempt {}) on {}", assignment.job().id(), assignment.token(),
                 gpus.isEmpty() ? "cpu" : "gpu " + gpus);
-        JobRun run = new JobRun(vertx, scheduler, trainer, worker, assignment, config.workDir(), metrics);
+        JobRun run = new JobRun(vertx, scheduler, trainer, converter, worker, assignment, config.workDir(), metrics);
         runs.put(run.jobId(), run);
         run.run().onComplete(ar -> {
             runs.remove(run.jobId());

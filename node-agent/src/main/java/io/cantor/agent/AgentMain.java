@@ -6,6 +6,7 @@ import io.cantor.model.agent.Capabilities;
 import io.cantor.model.util.Flags;
 import io.cantor.rvc.RvcOptions;
 import io.cantor.rvc.RvcTrainer;
+import io.cantor.rvc.convert.VoiceConverter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -101,7 +102,8 @@ public final class AgentMain {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        Agent agent = new Agent(config, capabilities, new RvcTrainer(new RvcOptions(config.contentEncoder())),
+        RvcOptions rvc = new RvcOptions(config.contentEncoder());
+        Agent agent = new Agent(config, capabilities, new RvcTrainer(rvc), new VoiceConverter(rvc),
                 new AgentMetrics(registry, config.nodeId()), nvidiaSmi);
         vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return agent;

@@ -94,6 +94,7 @@ class AccessMatrixTest {
         r.put("tenantEvents", new Rule(Role.READ, Scope.NONE, () -> "/events", null));
         r.put("downloadModel", new Rule(Role.READ, Scope.OWN_RESOURCE, () -> "/models/" + jobA, null));
         r.put("deleteModel", new Rule(Role.SUBMIT, Scope.OWN_RESOURCE, () -> "/models/" + jobA, null));
+        r.put("convertWithModel", new Rule(Role.SUBMIT, Scope.OWN_RESOURCE, () -> "/models/" + jobA + "/convert", "multipart"));
         r.put("createWebhook", new Rule(Role.ADMIN, Scope.NONE, () -> "/webhooks", "{\"url\":\"http://127.0.0.1:9/x\"}"));
         r.put("listWebhooks", new Rule(Role.READ, Scope.NONE, () -> "/webhooks", null));
         r.put("deleteWebhook", new Rule(Role.ADMIN, Scope.OWN_RESOURCE, () -> "/webhooks/" + freshWebhook(), null));
@@ -115,6 +116,7 @@ class AccessMatrixTest {
         r.put("agentGetCheckpoint", new Rule(Role.AGENT, Scope.NONE, () -> job + "/checkpoint", null));
         r.put("agentPutCheckpoint", new Rule(Role.AGENT, Scope.NONE, () -> job + "/checkpoint", "zip"));
         r.put("agentBaseModel", new Rule(Role.AGENT, Scope.NONE, () -> job + "/base-model", null));
+        r.put("agentModel", new Rule(Role.AGENT, Scope.NONE, () -> job + "/model", null));
         r.put("agentPutArtifact", new Rule(Role.AGENT, Scope.NONE, () -> job + "/artifact", "zip"));
         r.put("agentComplete", new Rule(Role.AGENT, Scope.NONE, () -> job + "/complete", "{\"metrics\":{}}"));
         r.put("agentFail", new Rule(Role.AGENT, Scope.NONE, () -> job + "/fail", "{\"retryable\":true}"));
@@ -199,6 +201,14 @@ class AccessMatrixTest {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else if (body.equals("zip")) {
             b.header("Content-Type", "application/zip").method(method, HttpRequest.BodyPublishers.ofByteArray(new byte[]{1, 2}));
+        } else if (body.equals("multipart")) {
+            String boundary = "matrix-boundary";
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n"
+                    + "Content-Type: audio/wav\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] wav = Files.readAllBytes(Standalone.ROOT.resolve("samples/sample-0.wav"));
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .method(method, HttpRequest.BodyPublishers.ofByteArrays(List.of(head, wav, tail)));
         } else {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }

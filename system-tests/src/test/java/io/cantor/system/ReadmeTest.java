@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeTest {
     static final Path DATA = Standalone.ROOT.resolve("data");
     static final Path MODEL = Standalone.ROOT.resolve("model.zip");
+    static final Path CONVERTED = Standalone.ROOT.resolve("converted.wav");
     @TempDir
     Path dir;
 
@@ -38,6 +39,9 @@ class ReadmeTest {
         }
         if (Files.exists(MODEL)) {
             Files.move(MODEL, dir.resolve("model.saved"));
+        }
+        if (Files.exists(CONVERTED)) {
+            Files.move(CONVERTED, dir.resolve("converted.saved"));
         }
     }
 
@@ -50,6 +54,10 @@ class ReadmeTest {
         }
         if (Files.exists(dir.resolve("model.saved"))) {
             Files.move(dir.resolve("model.saved"), MODEL);
+        }
+        Files.deleteIfExists(CONVERTED);
+        if (Files.exists(dir.resolve("converted.saved"))) {
+            Files.move(dir.resolve("converted.saved"), CONVERTED);
         }
     }
 
@@ -80,6 +88,9 @@ class ReadmeTest {
             assertEquals(0, walkthrough.exitValue(), out);
             assertTrue(out.contains("event: job.succeeded"), out);
             assertZipModel(MODEL);
+            byte[] wav = Files.readAllBytes(CONVERTED);
+            assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII), "converted.wav is a WAV");
+            assertTrue(wav.length > 10_000, "converted.wav holds audio: " + wav.length + " bytes");
         }
     }
 

@@ -2,7 +2,9 @@ package io.cantor.agent.run;
 
 import io.cantor.agent.metrics.AgentMetrics;
 import io.cantor.agent.scheduler.SchedulerClient;
+import io.cantor.model.ConversionParams;
 import io.cantor.model.Job;
+import io.cantor.model.JobKind;
 import io.cantor.model.Progress;
 import io.cantor.model.agent.AgentMessages.Assignment;
 import io.cantor.model.agent.AgentMessages.DatasetFile;
@@ -13,6 +15,9 @@ import io.cantor.rvc.TrainingListener;
 import io.cantor.rvc.TrainingRequest;
 import io.cantor.rvc.TrainingResult;
 import io.cantor.rvc.VoiceTrainer;
+import io.cantor.rvc.convert.ConversionRequest;
+import io.cantor.rvc.convert.ConversionResult;
+import io.cantor.rvc.convert.VoiceConverter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -29,8 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One claimed job on this node, from inputs to "complete": fetches the recordings, trains on a
- * worker thread, heartbeats meanwhile, uploads checkpoints and the model, and reports the end.
+ * One claimed job on this node, from inputs to "complete": fetches the recordings, trains (or, for a
+ * conversion, converts with the named model) on a worker thread, heartbeats meanwhile, uploads
+ * checkpoints and the model (or the WAV), and reports the end.
  * Stops when the scheduler says the job was cancelled or the lease is gone, uploading nothing more.
  */
 public final class JobRun {
@@ -39,6 +45,7 @@ public final class JobRun {
     private final Vertx vertx;
     private final SchedulerClient scheduler;
     private final VoiceTrainer trainer;
+    private final VoiceConverter converter;
     private final WorkerExecutor worker;
     private final Assignment assignment;
     private final Job job;
@@ -52,11 +59,12 @@ public final class JobRun {
     private final java.util.concurrent.ConcurrentLinkedQueue<String> pendingLog = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long heartbeatTimer = -1;
 
-    public JobRun(Vertx vertx, SchedulerClient scheduler, VoiceTrainer trainer, WorkerExecutor worker,
+    public JobRun(Vertx vertx, SchedulerClient scheduler, VoiceTrainer trainer, VoiceConverter converter, WorkerExecutor worker,
                   Assignment assignment, Path workRoot, AgentMetrics metrics) {
         this.vertx = vertx;
         this.scheduler = scheduler;
         this.trainer = trainer;
+        this.converter = converter;
         this.worker = worker;
         this.assignment = assignment;
         this.job = assignment.job();
@@ -84,7 +92,7 @@ public final class JobRun {
         metrics.jobStarted(job, gpus());
         return vertx.fileSystem().mkdirs(workDir.resolve("input").toString())
                 .compose(v -> fetchInputs())
-                .compose(inputs -> worker.executeBlocking(() -> train(inputs), false))
+                .compose(inputs -> worker.executeBlocking(() -> job.spec().kind() == JobKind.CONVERT ? convert(inputs) : train(inputs), false))
                 .compose(result -> finalProgress().map(result))
                 .compose(result -> scheduler.uploadArtifact(job.id(), assignment.token(), result.artifact())
                         .compose(v -> scheduler.complete(job.id(), assignment.token(), result.metrics())))
@@ -128,14 +136,38 @@ public final class JobRun {
         if (baseModel != null) {
             downloads.add(scheduler.download(assignment.baseModelUrl(), assignment.token(), baseModel));
         }
-        return Future.all(downloads).map(v -> new Inputs(recordings, checkpoint, baseModel));
+        Path model = assignment.modelUrl() == null ? null : workDir.resolve("model.zip");
+        if (model != null) {
+            downloads.add(scheduler.download(assignment.modelUrl(), assignment.token(), model));
+        }
+        return Future.all(downloads).map(v -> new Inputs(recordings, checkpoint, baseModel, model));
+    }
+
+    private TrainingResult convert(Inputs inputs) throws Exception {
+        ConversionParams c = job.spec().conversion();
+        if (inputs.model() == null || inputs.recordings().size() != 1) {
+            throw new InvalidTrainingDataException("the scheduler sent no model or not exactly one recording to convert");
+        }
+        TrainingListener listener = listener();
+        ConversionResult result = converter.convert(new ConversionRequest(inputs.model(), inputs.recordings().get(0),
+                c.transpose(), c.indexRate(), device(), Files.createDirectories(workDir.resolve("work"))), listener);
+        listener.log("converted: " + result.stats());
+        return new TrainingResult(result.wav(), result.stats());
+    }
+
+    private String device() {
+        return gpus().isEmpty() ? "cpu" : Devices.gpuOrCpu(gpus().get(0));
     }
 
     private TrainingResult train(Inputs inputs) throws Exception {
-        String device = gpus().isEmpty() ? "cpu" : Devices.gpuOrCpu(gpus().get(0));
-        TrainingRequest request = new TrainingRequest(job.id(), inputs.recordings(), job.spec().params(), device,
+        TrainingRequest request = new TrainingRequest(job.id(), inputs.recordings(), job.spec().params(), device(),
                 Files.createDirectories(workDir.resolve("work")), inputs.checkpoint(), inputs.baseModel());
-        return trainer.train(request, new TrainingListener() {
+        return trainer.train(request, listener());
+    }
+
+    /** Where the worker thread reports to: progress and log lines ride on heartbeats, checkpoints go up at once. */
+    private TrainingListener listener() {
+        return new TrainingListener() {
             @Override
             public void progress(Progress p) {
                 progress = p;
@@ -167,7 +199,7 @@ public final class JobRun {
             public boolean isCancelled() {
                 return stop;
             }
-        });
+        };
     }
 
     private Future<Void> reportFailure(Throwable failure) {
@@ -236,6 +268,6 @@ public final class JobRun {
         }
     }
 
-    private record Inputs(List<Path> recordings, Path checkpoint, Path baseModel) {
+    private record Inputs(List<Path> recordings, Path checkpoint, Path baseModel, Path model) {
     }
 }

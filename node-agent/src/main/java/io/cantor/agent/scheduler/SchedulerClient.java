@@ -138,17 +138,16 @@ public final class SchedulerClient {
         });
     }
 
-    public Future<Void> uploadArtifact(String jobId, long leaseToken, Path zip) {
-        return upload("/agent/v1/jobs/" + jobId + "/artifact", leaseToken, zip);
+    /** The job's output: a model zip, or a conversion's WAV (told apart by its name). */
+    public Future<Void> uploadArtifact(String jobId, long leaseToken, Path artifact) {
+        String type = artifact.getFileName().toString().endsWith(".wav") ? "audio/wav" : "application/zip";
+        return upload("/agent/v1/jobs/" + jobId + "/artifact", leaseToken, artifact,
+                MultiMap.caseInsensitiveMultiMap().add("Content-Type", type));
     }
 
     public Future<Void> uploadCheckpoint(String jobId, long leaseToken, Path zip, int epoch) {
         return upload("/agent/v1/jobs/" + jobId + "/checkpoint", leaseToken, zip,
                 MultiMap.caseInsensitiveMultiMap().add(AgentMessages.CHECKPOINT_EPOCH_HEADER, Integer.toString(epoch)));
-    }
-
-    private Future<Void> upload(String path, long leaseToken, Path file) {
-        return upload(path, leaseToken, file, MultiMap.caseInsensitiveMultiMap());
     }
 
     private Future<Void> upload(String path, long leaseToken, Path file, MultiMap extraHeaders) {
@@ -160,7 +159,7 @@ public final class SchedulerClient {
         }
         RequestOptions options = options(HttpMethod.PUT, path, leaseToken);
         options.putHeader("Content-Type", "application/zip").putHeader("Content-Length", Long.toString(size));
-        extraHeaders.forEach(options::putHeader);
+        extraHeaders.forEach(options::putHeader); // may name another Content-Type
         return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false))
                 .compose(source -> http.request(options)
                         .compose(request -> request.send(source))

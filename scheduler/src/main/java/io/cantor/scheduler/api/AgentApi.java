@@ -4,6 +4,7 @@ import io.cantor.model.AgentNode;
 import io.cantor.model.Dataset;
 import io.cantor.model.Ids;
 import io.cantor.model.Job;
+import io.cantor.model.JobKind;
 import io.cantor.model.JobResult;
 import io.cantor.model.StaleLeaseException;
 import io.cantor.model.agent.AgentMessages;
@@ -125,7 +126,27 @@ final class AgentApi {
         long token = token(ctx);
         int index = parseIndex(ctx.pathParam("index"));
         leased(jobId, token)
-                .compose(job -> datasets.find(job.spec().datasetId()))
+                .compose(job -> job.spec().kind() == JobKind.CONVERT ? conversionInput(ctx, job, index) : datasetFile(ctx, job, index))
+                .onFailure(ctx::fail);
+    }
+
+    private Future<Void> conversionInput(RoutingContext ctx, Job job, int index) {
+        if (index != 0) {
+            throw ApiException.notFound("no file " + index);
+        }
+        String key = BlobKeys.conversionInput(job.id(), job.spec().conversion().input());
+        return blobs.stat(key).compose(info -> {
+            BlobInfo blob = info.orElseThrow(() -> ApiException.notFound("the recording to convert is gone"));
+            return blobs.open(key).compose(stream -> {
+                ctx.response().putHeader("Content-Type", "application/octet-stream")
+                        .putHeader("Content-Length", Long.toString(blob.bytes()));
+                return stream.pipeTo(ctx.response());
+            });
+        });
+    }
+
+    private Future<Void> datasetFile(RoutingContext ctx, Job job, int index) {
+        return datasets.find(job.spec().datasetId())
                 .compose(found -> {
                     Dataset dataset = found.orElseThrow(() -> ApiException.notFound("the job's dataset is gone"));
                     if (index >= dataset.files().size()) {
@@ -137,7 +158,7 @@ final class AgentApi {
                                 .putHeader("Content-Length", Long.toString(file.bytes()));
                         return stream.pipeTo(ctx.response());
                     });
-                }).onFailure(ctx::fail);
+                });
     }
 
     /** {@code GET /agent/v1/jobs/{id}/checkpoint}: the latest checkpoint of any attempt, to resume from. */
@@ -181,6 +202,21 @@ final class AgentApi {
         });
     }
 
+    /** {@code GET /agent/v1/jobs/{id}/model}: for a conversion, the model of the training job it names. */
+    void downloadModel(RoutingContext ctx) {
+        String jobId = jobId(ctx);
+        long token = token(ctx);
+        leased(jobId, token).compose(job -> {
+            if (job.spec().conversion() == null) {
+                throw ApiException.notFound("job " + jobId + " converts nothing");
+            }
+            return jobs.find(job.spec().conversion().modelJobId());
+        }).compose(found -> {
+            Job model = found.filter(j -> j.result() != null).orElseThrow(() -> ApiException.notFound("the model is gone"));
+            return sendZip(ctx, model.result().artifactKey());
+        }).onFailure(ctx::fail);
+    }
+
     /** {@code PUT /agent/v1/jobs/{id}/checkpoint}: replaces the job's checkpoint (zip body); {@code job.checkpointed}. */
     void uploadCheckpoint(RoutingContext ctx) {
         String jobId = jobId(ctx);
@@ -206,9 +242,15 @@ final class AgentApi {
         }
     }
 
-    /** {@code PUT /agent/v1/jobs/{id}/artifact}: this attempt's model zip, before {@code complete}. */
+    /** {@code PUT /agent/v1/jobs/{id}/artifact}: this attempt's model zip (a conversion: its WAV), before {@code complete}. */
     void uploadArtifact(RoutingContext ctx) {
-        upload(ctx, BlobKeys.artifact(jobId(ctx), token(ctx)));
+        String jobId = jobId(ctx);
+        long token = token(ctx);
+        ctx.request().pause();
+        leased(jobId, token)
+                .compose(job -> blobs.put(BlobKeys.artifact(jobId, token, job.spec().kind()), ctx.request()))
+                .onSuccess(info -> json(ctx, 200, info))
+                .onFailure(ctx::fail);
     }
 
     /** {@code POST /agent/v1/jobs/{id}/complete}: SUCCEEDED with metrics; the artifact must be uploaded. */
@@ -216,13 +258,13 @@ final class AgentApi {
         String jobId = jobId(ctx);
         long token = token(ctx);
         CompleteRequest request = Bodies.json(ctx, CompleteRequest.class);
-        String key = BlobKeys.artifact(jobId, token);
+        String[] key = new String[1];
         leased(jobId, token)
-                .compose(job -> blobs.stat(key))
+                .compose(job -> blobs.stat(key[0] = BlobKeys.artifact(jobId, token, job.spec().kind())))
                 .compose(blob -> {
                     var info = blob.orElseThrow(() -> ApiException.conflict("no-artifact",
                             "upload the model (PUT artifact) before completing"));
-                    return jobs.complete(jobId, token, new JobResult(key, info.bytes(), info.sha256(), request.metrics()));
+                    return jobs.complete(jobId, token, new JobResult(key[0], info.bytes(), info.sha256(), request.metrics()));
                 })
                 .onSuccess(job -> json(ctx, 200, JobView.of(job)))
                 .onFailure(ctx::fail);
@@ -243,16 +285,6 @@ final class AgentApi {
                 .onFailure(ctx::fail);
     }
 
-    private void upload(RoutingContext ctx, String key) {
-        String jobId = jobId(ctx);
-        long token = token(ctx);
-        ctx.request().pause();
-        leased(jobId, token)
-                .compose(job -> blobs.put(key, ctx.request()))
-                .onSuccess(info -> json(ctx, 200, info))
-                .onFailure(ctx::fail);
-    }
-
     /** The job, if {@code token} holds its current lease; 409 for a stale token. */
     private Future<Job> leased(String jobId, long token) {
         return jobs.find(jobId).map(found -> {
@@ -265,6 +297,14 @@ final class AgentApi {
     }
 
     private Future<Assignment> assignment(Job job) {
+        if (job.spec().kind() == JobKind.CONVERT) {
+            String name = job.spec().conversion().input();
+            return blobs.stat(BlobKeys.conversionInput(job.id(), name)).map(input -> new Assignment(job, job.attempt(),
+                    job.lease().expiresAt(), config.heartbeatInterval().toMillis(),
+                    input.map(blob -> List.of(new DatasetFile(name, blob.bytes(), blob.sha256(),
+                            "/agent/v1/jobs/" + job.id() + "/files/0"))).orElse(List.of()),
+                    null, null, "/agent/v1/jobs/" + job.id() + "/model"));
+        }
         return datasets.find(job.spec().datasetId()).compose(found -> {
             List<DatasetFile> files = new ArrayList<>();
             found.ifPresent(dataset -> {

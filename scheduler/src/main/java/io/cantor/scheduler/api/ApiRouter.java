@@ -23,7 +23,7 @@ public final class ApiRouter {
     public static Router create(Services s, Contract contract) {
         Router router = Router.router(s.vertx());
         Authentication auth = new Authentication(s.apiKeys());
-        JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.dispatcher(), s.placement(), s.idempotency(),
+        JobsApi jobs = new JobsApi(s.vertx(), s.jobs(), s.journal(), s.datasets(), s.blobs(), s.dispatcher(), s.placement(), s.idempotency(),
                 s.notifications(), s.rateLimiter(), s.config().limits().maxQueuedPerTenant(), s.clock(),
                 s.config().defaultMaxAttempts());
         EventStreams streams = new EventStreams(s.vertx(), jobs, s.events());
@@ -64,6 +64,7 @@ public final class ApiRouter {
         r.add("GET", "/events", "tenantEvents", auth.require(Role.READ), null, true, streams::tenantEvents);
         r.add("GET", "/models/:id", "downloadModel", auth.require(Role.READ), null, true, models::download);
         r.add("DELETE", "/models/:id", "deleteModel", auth.require(Role.SUBMIT), null, true, models::delete);
+        r.add("POST", "/models/:id/convert", "convertWithModel", auth.require(Role.SUBMIT), uploads, false, jobs::convert);
         r.add("POST", "/webhooks", "createWebhook", auth.require(Role.ADMIN), json, true, webhooks::create);
         r.add("GET", "/webhooks", "listWebhooks", auth.require(Role.READ), null, true, webhooks::list);
         r.add("DELETE", "/webhooks/:id", "deleteWebhook", auth.require(Role.ADMIN), null, true, webhooks::delete);
@@ -85,6 +86,7 @@ public final class ApiRouter {
         r.add("GET", "/agent/v1/jobs/:id/checkpoint", "agentGetCheckpoint", agentAuth, null, true, agent::downloadCheckpoint);
         r.add("PUT", "/agent/v1/jobs/:id/checkpoint", "agentPutCheckpoint", agentAuth, null, false, agent::uploadCheckpoint);
         r.add("GET", "/agent/v1/jobs/:id/base-model", "agentBaseModel", agentAuth, null, true, agent::downloadBaseModel);
+        r.add("GET", "/agent/v1/jobs/:id/model", "agentModel", agentAuth, null, true, agent::downloadModel);
         r.add("PUT", "/agent/v1/jobs/:id/artifact", "agentPutArtifact", agentAuth, null, false, agent::uploadArtifact);
         r.add("POST", "/agent/v1/jobs/:id/complete", "agentComplete", agentAuth, json, true, agent::complete);
         r.add("POST", "/agent/v1/jobs/:id/fail", "agentFail", agentAuth, json, true, agent::fail);

@@ -35,6 +35,7 @@ public final class Contract {
     }
 
     /** Media types Vert.x's validator handles; the others are the handlers' to check. */
+    private static final java.util.List<String> BINARY_BODIES = java.util.List.of("application/zip", "audio/wav");
     private static final java.util.Set<String> VALIDATABLE = java.util.Set.of("application/json", "multipart/form-data",
             "application/octet-stream", "text/plain");
 
@@ -49,8 +50,8 @@ public final class Contract {
 
     /**
      * The served document names the media types Cantor really uses (problem+json, event streams,
-     * zips); the validator knows only some. Its copy keeps every operation and parameter, maps zip
-     * bodies to octet-stream and drops response media types it cannot handle (responses are not validated).
+     * zips, WAVs); the validator knows only some. Its copy keeps every operation and parameter, maps
+     * binary bodies to octet-stream and drops response media types it cannot handle (responses are not validated).
      */
     static io.vertx.core.json.JsonObject forValidator(io.vertx.core.json.JsonObject document) {
         io.vertx.core.json.JsonObject copy = document.copy();
@@ -62,9 +63,13 @@ public final class Contract {
                     continue;
                 }
                 io.vertx.core.json.JsonObject body = operation.getJsonObject("requestBody");
-                if (body != null && body.getJsonObject("content").containsKey("application/zip")) {
-                    body.getJsonObject("content").put("application/octet-stream",
-                            body.getJsonObject("content").remove("application/zip"));
+                if (body != null) {
+                    io.vertx.core.json.JsonObject content = body.getJsonObject("content");
+                    for (String binary : BINARY_BODIES) {
+                        if (content.containsKey(binary)) {
+                            content.put("application/octet-stream", content.remove(binary));
+                        }
+                    }
                 }
                 io.vertx.core.json.JsonObject responses = operation.getJsonObject("responses");
                 if (responses != null) {

@@ -43,7 +43,7 @@ public record JobView(String id, String tenant, JobKind kind, JobState state, lo
         Instant retryAt = job.state() == JobState.QUEUED && job.attempt() > 0 ? job.notBefore() : null;
         Map<String, String> links = job.state() == JobState.SUCCEEDED
                 ? Map.of("self", "/jobs/" + job.id(), "events", "/jobs/" + job.id() + "/events",
-                "model", "/models/" + job.id())
+                spec.kind() == JobKind.CONVERT ? "audio" : "model", "/models/" + job.id())
                 : Map.of("self", "/jobs/" + job.id(), "events", "/jobs/" + job.id() + "/events");
         Notify notify = spec.notifications().webhookUrl() == null && spec.notifications().email() == null
                 ? null : spec.notifications();

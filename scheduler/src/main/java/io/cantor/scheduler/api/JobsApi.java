@@ -1,5 +1,6 @@
 package io.cantor.scheduler.api;
 
+import io.cantor.model.ConversionParams;
 import io.cantor.model.Dataset;
 import io.cantor.model.FieldError;
 import io.cantor.model.Ids;
@@ -7,9 +8,13 @@ import io.cantor.model.Job;
 import io.cantor.model.JobKind;
 import io.cantor.model.JobSpec;
 import io.cantor.model.JobState;
+import io.cantor.model.Notify;
+import io.cantor.model.ResourceRequest;
 import io.cantor.model.TrainingParams;
 import io.cantor.model.json.Json;
 import io.cantor.scheduler.auth.Principal;
+import io.cantor.scheduler.blob.BlobKeys;
+import io.cantor.scheduler.blob.BlobStore;
 import io.cantor.scheduler.idempotency.IdempotencyKeys;
 import io.cantor.scheduler.idempotency.Reservation;
 import io.cantor.scheduler.datasets.DatasetService;
@@ -30,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code /model/train} and {@code /jobs}: submit, read, list and cancel a tenant's jobs. */
 final class JobsApi {
@@ -39,6 +45,7 @@ final class JobsApi {
     private final JobStore jobs;
     private final JobJournal journal;
     private final DatasetService datasets;
+    private final BlobStore blobs;
     private final Dispatcher dispatcher;
     private final Placement placement;
     private final IdempotencyKeys idempotency;
@@ -48,13 +55,14 @@ final class JobsApi {
     private final InstantSource clock;
     private final int defaultMaxAttempts;
 
-    JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, Dispatcher dispatcher, Placement placement,
+    JobsApi(Vertx vertx, JobStore jobs, JobJournal journal, DatasetService datasets, BlobStore blobs, Dispatcher dispatcher, Placement placement,
             IdempotencyKeys idempotency, Notifications notifications, SubmitRateLimiter rateLimiter, int maxQueuedPerTenant,
             InstantSource clock, int defaultMaxAttempts) {
         this.vertx = vertx;
         this.jobs = jobs;
         this.journal = journal;
         this.datasets = datasets;
+        this.blobs = blobs;
         this.dispatcher = dispatcher;
         this.placement = placement;
         this.idempotency = idempotency;
@@ -85,38 +93,79 @@ final class JobsApi {
         }
         String key = idempotencyKey(ctx);
         String jobId = Ids.newId(clock);
-        admit(ctx, principal.tenant()).compose(v -> reserve(principal.tenant(), key, jobId)).compose(existing -> {
-            if (existing.isPresent()) {
-                return replay(ctx, principal, existing.get());
-            }
-            String hook = request.notifications().webhookUrl();
-            Future<Void> hookAllowed = hook == null ? Future.succeededFuture()
-                    : notifications.checkTarget(hook, "params.notify.webhookUrl");
-            String[] hookSecret = new String[1];
-            return hookAllowed
-                    .compose(v -> multipart
-                            ? datasets.create(principal.tenant(), uploads(ctx)).map(Dataset::id)
-                            : checkDataset(principal, request.datasetId()))
-                    .compose(datasetId -> hook == null ? Future.succeededFuture(datasetId)
-                            : notifications.createJobSecret(jobId).map(secret -> {
-                                hookSecret[0] = secret;
-                                return datasetId;
-                            }))
-                    .compose(datasetId -> checkBaseModel(principal, request.params()).map(v -> datasetId))
-                    .compose(datasetId -> {
-                        JobSpec spec = new JobSpec(JobKind.TRAIN, datasetId, request.params(), null, request.priority(),
-                                request.maxAttemptsOr(defaultMaxAttempts), request.resources(), key, request.notifications());
-                        return jobs.enqueue(Job.submitted(jobId, principal.tenant(), spec, clock.instant()));
-                    })
-                    .compose(job -> key == null ? Future.succeededFuture(job)
-                            : idempotency.commit(principal.tenant(), key, jobId).map(v -> job))
-                    .onSuccess(job -> {
-                        dispatcher.observe(job);
-                        respond(ctx, 202, job, hookSecret[0]);
-                    })
-                    .recover(failure -> release(principal.tenant(), key, jobId).transform(v -> Future.failedFuture(failure)))
-                    .mapEmpty();
-        }).onFailure(ctx::fail);
+        admit(ctx, principal.tenant()).compose(v -> reserve(principal.tenant(), key, jobId)).compose(existing -> existing.isPresent()
+                ? replay(ctx, principal, existing.get())
+                : create(ctx, principal, key, jobId, request.notifications(), () -> checkBaseModel(principal, request.params())
+                        .compose(v -> multipart
+                                ? datasets.create(principal.tenant(), uploads(ctx)).map(Dataset::id)
+                                : checkDataset(principal, request.datasetId()))
+                        .map(datasetId -> new JobSpec(JobKind.TRAIN, datasetId, request.params(), null, request.priority(),
+                                request.maxAttemptsOr(defaultMaxAttempts), request.resources(), key, request.notifications())),
+                        Future::succeededFuture)).onFailure(ctx::fail);
+    }
+
+    /**
+     * {@code POST /models/{id}/convert}: one recording (multipart) and optional {@code params} in, a
+     * QUEUED {@code CONVERT} job out. The recording is stored beside the job's output, so deleting the
+     * conversion ({@code DELETE /models/{jobId}}) or its retention removes both.
+     */
+    void convert(RoutingContext ctx) {
+        Principal principal = Authentication.principal(ctx);
+        if (!Bodies.isMultipart(ctx)) {
+            throw ApiException.unsupportedMediaType("send multipart/form-data: one audio file and an optional params part");
+        }
+        String modelJobId = ctx.pathParam("id");
+        ConvertRequest request = ConvertRequest.fromParamsPart(paramsPart(ctx));
+        List<FieldError> errors = request.validate();
+        if (ctx.fileUploads().size() != 1) {
+            errors.add(new FieldError("file", "send exactly one audio file to convert; got " + ctx.fileUploads().size()));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        DatasetService.Upload upload = uploads(ctx).get(0);
+        String key = idempotencyKey(ctx);
+        String jobId = Ids.newId(clock);
+        admit(ctx, principal.tenant()).compose(v -> reserve(principal.tenant(), key, jobId)).compose(existing -> existing.isPresent()
+                ? replay(ctx, principal, existing.get())
+                : create(ctx, principal, key, jobId, request.notifications(), () -> trainedModel(principal, modelJobId)
+                        .compose(model -> datasets.storeRecording(upload, name -> BlobKeys.conversionInput(jobId, name)))
+                        .map(input -> new JobSpec(JobKind.CONVERT, null, null,
+                                new ConversionParams(modelJobId, input.name(), request.transpose(), request.indexRate()),
+                                request.priority(), request.maxAttemptsOr(defaultMaxAttempts), ResourceRequest.ANY, key,
+                                request.notifications())),
+                        () -> blobs.deletePrefix(BlobKeys.models(jobId)))).onFailure(ctx::fail);
+    }
+
+    /**
+     * The common end of a submission: checks the webhook target, builds the spec (which may store
+     * uploads), creates the per-job webhook secret, enqueues, commits the idempotency key and answers
+     * 202. On failure the key is released and {@code undo} removes what {@code spec} stored.
+     */
+    private Future<Void> create(RoutingContext ctx, Principal principal, String key, String jobId, Notify notify,
+                                Supplier<Future<JobSpec>> spec, Supplier<Future<Void>> undo) {
+        String hook = notify.webhookUrl();
+        Future<Void> hookAllowed = hook == null ? Future.succeededFuture()
+                : notifications.checkTarget(hook, "params.notify.webhookUrl");
+        String[] hookSecret = new String[1];
+        return hookAllowed
+                .compose(v -> spec.get())
+                .compose(s -> hook == null ? Future.succeededFuture(s)
+                        : notifications.createJobSecret(jobId).map(secret -> {
+                            hookSecret[0] = secret;
+                            return s;
+                        }))
+                .compose(s -> jobs.enqueue(Job.submitted(jobId, principal.tenant(), s, clock.instant())))
+                .compose(job -> key == null ? Future.succeededFuture(job)
+                        : idempotency.commit(principal.tenant(), key, jobId).map(v -> job))
+                .onSuccess(job -> {
+                    dispatcher.observe(job);
+                    respond(ctx, 202, job, hookSecret[0]);
+                })
+                .recover(failure -> release(principal.tenant(), key, jobId)
+                        .compose(v -> undo.get())
+                        .transform(v -> Future.failedFuture(failure)))
+                .mapEmpty();
     }
 
     /** The tenant's submission rate and queue cap: 429 with {@code Retry-After} beyond them. */
@@ -213,13 +262,18 @@ final class JobsApi {
     }
 
     private static SubmitRequest fromForm(RoutingContext ctx) {
+        return SubmitRequest.fromParamsPart(paramsPart(ctx));
+    }
+
+    /** The {@code params} form field of a multipart request; any other non-file field is refused. */
+    private static String paramsPart(RoutingContext ctx) {
         var form = ctx.request().formAttributes();
         for (String name : form.names()) {
             if (!name.equals("params")) {
                 throw ApiException.invalidField(name, "is not a known form field (send audio files and a params part)");
             }
         }
-        return SubmitRequest.fromParamsPart(form.get("params"));
+        return form.get("params");
     }
 
     private static byte[] jsonBody(RoutingContext ctx) {
@@ -243,6 +297,22 @@ final class JobsApi {
                 .filter(d -> d.tenant().equals(principal.tenant()))
                 .map(Dataset::id)
                 .orElseThrow(() -> ApiException.invalidField("datasetId", "no dataset " + datasetId)));
+    }
+
+    /** The caller's SUCCEEDED training job named {@code id}: its model converts. */
+    private Future<Job> trainedModel(Principal principal, String id) {
+        if (!Ids.isWellFormed(id)) {
+            return Future.failedFuture(ApiException.notFound("no model " + id));
+        }
+        return jobs.find(id).map(found -> {
+            Job model = found.filter(j -> j.tenant().equals(principal.tenant()))
+                    .orElseThrow(() -> ApiException.notFound("no model " + id));
+            if (model.spec().kind() != JobKind.TRAIN || model.state() != JobState.SUCCEEDED || model.result() == null) {
+                throw ApiException.conflict("no-model", "job " + id + " is a " + model.spec().kind() + " job in state "
+                        + model.state() + "; only a SUCCEEDED training job has a model to convert with");
+            }
+            return model;
+        });
     }
 
     private Future<Void> checkBaseModel(Principal principal, TrainingParams params) {

@@ -1,12 +1,13 @@
 package io.cantor.scheduler.api;
 
+import io.cantor.model.JobKind;
 import io.cantor.model.JobState;
 import io.cantor.model.agent.AgentMessages;
 import io.cantor.scheduler.blob.BlobKeys;
 import io.cantor.scheduler.blob.BlobStore;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /models/{jobId}}: a succeeded job's model zip. */
+/** {@code /models/{jobId}}: a succeeded training job's model zip, or a conversion's WAV; deleting them. */
 final class ModelsApi {
     private final JobsApi jobs;
     private final BlobStore blobs;
@@ -18,7 +19,8 @@ final class ModelsApi {
 
     /**
      * {@code DELETE /models/{jobId}}: every stored byte derived from the recordings for this job
-     * (model zips of all attempts, checkpoints, the index inside them). The job's record stays.
+     * (model zips of all attempts, checkpoints, the index inside them; for a conversion its input
+     * recording and output WAV). The job's record stays.
      */
     void delete(RoutingContext ctx) {
         jobs.ownJob(ctx).compose(job -> {
@@ -34,11 +36,14 @@ final class ModelsApi {
             if (job.state() != JobState.SUCCEEDED || job.result() == null) {
                 throw ApiException.conflict("no-model", "job " + job.id() + " is " + job.state() + "; its model exists once it has SUCCEEDED");
             }
+            boolean audio = job.spec().kind() == JobKind.CONVERT;
             return blobs.open(job.result().artifactKey()).compose(stream -> {
                 ctx.response()
-                        .putHeader("Content-Type", "application/zip")
+                        .putHeader("Content-Type", audio ? "audio/wav" : "application/zip")
                         .putHeader("Content-Length", Long.toString(job.result().artifactBytes()))
-                        .putHeader("Content-Disposition", "attachment; filename=\"model-" + job.id() + ".zip\"");
+                        .putHeader("Content-Disposition", audio
+                                ? "attachment; filename=\"converted-" + job.id() + ".wav\""
+                                : "attachment; filename=\"model-" + job.id() + ".zip\"");
                 if (job.result().artifactSha256() != null) {
                     ctx.response().putHeader(AgentMessages.SHA256_HEADER, job.result().artifactSha256());
                 }

@@ -87,13 +87,18 @@ public record SubmitRequest(String datasetId, TrainingParams params, int priorit
         if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > 20)) {
             errors.add(new FieldError("params.maxAttempts", "must be between 1 and 20"));
         }
+        validateNotify(notifications, errors);
+        return errors;
+    }
+
+    /** {@code params.notify}, shared by every kind of submission. */
+    static void validateNotify(Notify notifications, List<FieldError> errors) {
         if (notifications.webhookUrl() != null && !notifications.webhookUrl().matches("^https?://[^\\s]{1,2000}$")) {
             errors.add(new FieldError("params.notify.webhookUrl", "must be an http(s) URL"));
         }
         if (notifications.email() != null && !EMAIL.matcher(notifications.email()).matches()) {
             errors.add(new FieldError("params.notify.email", "must be an e-mail address"));
         }
-        return errors;
     }
 
     public int maxAttemptsOr(int fallback) {

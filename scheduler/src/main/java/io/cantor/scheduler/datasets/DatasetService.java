@@ -21,6 +21,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns uploaded recordings into a {@link Dataset}: checks that each file is audio, takes the
@@ -58,8 +59,8 @@ public final class DatasetService {
             return Future.failedFuture(ApiException.invalidField("files", "at most " + limits.maxFiles() + " files per dataset"));
         }
         String id = Ids.newId(clock);
-        return vertx.executeBlocking(() -> probeAll(uploads, limits))
-                .compose(headers -> store(id, uploads, headers))
+        return vertx.executeBlocking(() -> probeAll(uploads, limits, limits.minTotalSeconds()))
+                .compose(headers -> store(BlobKeys.dataset(id), uploads, headers))
                 .compose(files -> {
                     double seconds = files.stream().mapToDouble(Dataset.AudioFile::seconds).sum();
                     long bytes = files.stream().mapToLong(Dataset.AudioFile::bytes).sum();
@@ -68,6 +69,21 @@ public final class DatasetService {
                             .map(v -> dataset);
                 })
                 .recover(failure -> blobs.deletePrefix(BlobKeys.dataset(id)).transform(ignored -> Future.failedFuture(failure)));
+    }
+
+    /**
+     * One recording to convert, checked like a dataset's files but with no minimum length (a
+     * conversion input may be a single short phrase), stored at the key {@code keyForName} gives its safe name.
+     */
+    public Future<Dataset.AudioFile> storeRecording(Upload upload, UnaryOperator<String> keyForName) {
+        return vertx.executeBlocking(() -> probeAll(List.of(upload), limits, 0))
+                .compose(headers -> {
+                    AudioHeader header = headers.get(0);
+                    String name = safeName(upload.fileName(), 0, header.format());
+                    String key = keyForName.apply(name);
+                    return blobs.putFile(key, upload.path()).map(blob -> new Dataset.AudioFile(name, key, blob.bytes(),
+                            blob.sha256(), header.format(), header.sampleRate(), header.channels(), header.seconds()));
+                });
     }
 
     /** Removes the recordings (every blob under the dataset) and the dataset's record. */
@@ -83,7 +99,7 @@ public final class DatasetService {
     }
 
 
-    private static List<AudioHeader> probeAll(List<Upload> uploads, Limits limits) throws IOException {
+    private static List<AudioHeader> probeAll(List<Upload> uploads, Limits limits, double minTotalSeconds) throws IOException {
         List<AudioHeader> headers = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
@@ -116,9 +132,9 @@ public final class DatasetService {
         }
         if (errors.isEmpty()) {
             double seconds = headers.stream().mapToDouble(AudioHeader::seconds).sum();
-            if (seconds < limits.minTotalSeconds()) {
+            if (seconds < minTotalSeconds) {
                 errors.add(new FieldError("files", String.format("hold %.1f s of audio; at least %.0f s are needed",
-                        seconds, limits.minTotalSeconds())));
+                        seconds, minTotalSeconds)));
             } else if (seconds > limits.maxTotalSeconds()) {
                 errors.add(new FieldError("files", String.format("hold %.0f s of audio; at most %.0f s are accepted",
                         seconds, limits.maxTotalSeconds())));
@@ -130,13 +146,13 @@ public final class DatasetService {
         return headers;
     }
 
-    private Future<List<Dataset.AudioFile>> store(String id, List<Upload> uploads, List<AudioHeader> headers) {
+    private Future<List<Dataset.AudioFile>> store(String prefix, List<Upload> uploads, List<AudioHeader> headers) {
         List<Future<Dataset.AudioFile>> stored = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
             AudioHeader header = headers.get(i);
             String name = safeName(upload.fileName(), i, header.format());
-            String key = BlobKeys.dataset(id) + i + "-" + name;
+            String key = prefix + i + "-" + name;
             stored.add(blobs.putFile(key, upload.path()).map(blob -> new Dataset.AudioFile(name, key, blob.bytes(),
                     blob.sha256(), header.format(), header.sampleRate(), header.channels(), header.seconds())));
         }

@@ -150,7 +150,7 @@ public final class JobSerializer implements StreamSerializer<Job> {
         out.writeBoolean(c != null);
         if (c != null) {
             out.writeString(c.modelJobId());
-            out.writeString(c.inputBlob());
+            out.writeString(c.input());
             out.writeDouble(c.transpose());
             out.writeDouble(c.indexRate());
         }
