@@ -1,19 +1,14 @@
 package io.cantor.bench;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.DoublePredicate;
 
 /**
  * {@code java -jar benchmarks/target/cantor-benchmarks.jar http [--quick] [--out FILE]}: the HTTP
@@ -24,21 +19,6 @@ import java.util.function.DoublePredicate;
  */
 public final class HttpBenchmarks {
     private HttpBenchmarks() {
-    }
-
-    /** One row of the table: a figure, its value in each run, how to print it, and its target (if any). */
-    record Figure(String name, List<Double> runs, String format, String target, DoublePredicate met) {
-        Figure(String name, String format) {
-            this(name, new ArrayList<>(), format, "", null);
-        }
-
-        Figure target(String text, DoublePredicate test) {
-            return new Figure(name, runs, format, text, test);
-        }
-
-        void add(double value) {
-            runs.add(value);
-        }
     }
 
     /**
@@ -90,12 +70,9 @@ public final class HttpBenchmarks {
             }
         }
         String command = "java -jar benchmarks/target/cantor-benchmarks.jar http" + (args.length == 0 ? "" : " " + String.join(" ", args));
-        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        RunInfo.Started started = RunInfo.start(command, null);
         Outcome outcome = run(quick ? Plan.quick() : Plan.full(), only);
-        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        String machine = Stats.machine() + String.format("; load average %.1f at start, %.1f at end", loadBefore, loadAfter);
-        String section = httpSection(outcome.figures(), outcome.failures(), machine, command,
-                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        String section = httpSection(outcome.figures(), outcome.failures(), started.finish());
         System.out.println();
         System.out.println(section);
         if (out != null) {
@@ -117,11 +94,13 @@ public final class HttpBenchmarks {
         String inFlight = plan.submitConcurrency() + " in flight";
         Figure submit1 = new Figure("Submissions/s, 1 node (JSON, " + inFlight + ", 202s only, "
                 + plan.submitMeasured().toSeconds() + " s window" + (plan.submitOnSharedNode()
-                ? "; on the node of the latency/claim/end-to-end runs, after them)" : ")"), "%.0f");
+                ? "; on the node of the latency/claim/end-to-end runs, after them)" : ")"), "%.0f")
+                .target("≥ 10,000", v -> v >= 10_000).anchors(Anchors.SUBMIT_1);
         Figure other1 = new Figure("Non-202 answers in the window, 1 node", "%.0f").target("0", v -> v == 0);
         Figure cpu1 = new Figure("Server CPU ms per submission, 1 node", "%.3f");
         Figure client1 = new Figure("Load generator CPU ms per submission, 1 node", "%.3f");
-        Figure submit3 = new Figure("Submissions/s, 3 clustered nodes (round-robin, " + inFlight + ")", "%.0f");
+        Figure submit3 = new Figure("Submissions/s, 3 clustered nodes (round-robin, " + inFlight + ")", "%.0f")
+                .target("≥ 5,000", v -> v >= 5_000).anchors(Anchors.SUBMIT_3);
         Figure other3 = new Figure("Non-202 answers in the window, 3 nodes", "%.0f").target("0", v -> v == 0);
         Figure cpu3 = new Figure("Server CPU ms per submission, 3 nodes (all three processes)", "%.3f");
         Figure client3 = new Figure("Load generator CPU ms per submission, 3 nodes", "%.3f");
@@ -129,10 +108,11 @@ public final class HttpBenchmarks {
                 + plan.latencyRate() + " submissions/s)", "%.2f");
         Figure p99 = new Figure("Submit→claim latency p99, ms", "%.2f").target("≤ 50", v -> v <= 50);
         Figure claims = new Figure(String.format("Claims/s (%,d queued, %d agents claim+artifact+complete)",
-                plan.claimJobs(), plan.claimAgents()), "%.0f");
+                plan.claimJobs(), plan.claimAgents()), "%.0f").anchors(Anchors.CLAIMS);
         Figure completes = new Figure("Completes/s (same run)", "%.0f");
         Figure e2e = new Figure(String.format("End-to-end no-op jobs/s (%,d jobs, %d in flight, %d agents)",
-                plan.e2eJobs(), plan.e2eConcurrency(), plan.e2eAgents()), "%.0f").target("≥ 2,000", v -> v >= 2000);
+                plan.e2eJobs(), plan.e2eConcurrency(), plan.e2eAgents()), "%.0f").target("≥ 2,000", v -> v >= 2000)
+                .anchors(Anchors.END_TO_END);
         Figure e2eCpu = new Figure("Server CPU ms per end-to-end job", "%.3f");
         Figure requeue = new Figure("Requeue delay after an agent dies, s (--heartbeat-seconds 1, lease = 4 heartbeats)", "%.2f");
         List<Figure> figures = List.of(submit1, other1, cpu1, client1, submit3, other3, cpu3, client3, p50, p99,
@@ -287,16 +267,14 @@ public final class HttpBenchmarks {
 
 
     /**
-     * The Markdown section: a heading, how and where it was measured, and the table
-     * {@code figure | median (min..max) | target | runs}, then any failed runs. A figure with no runs
-     * is left out.
+     * The Markdown section: a heading, how and where it was measured ({@link RunInfo#markdown()}),
+     * and the table {@code figure | median (min..max) | target | runs}, then any failed runs. A
+     * figure with no runs is left out.
      */
-    static String httpSection(List<Figure> figures, List<String> failures, String machine, String command, String date) {
+    static String httpSection(List<Figure> figures, List<String> failures, RunInfo info) {
         StringBuilder md = new StringBuilder();
         md.append("## HTTP load (scheduler as separate processes)\n\n");
-        md.append("- Machine: ").append(machine).append('\n');
-        md.append("- Command: `").append(command).append("`\n");
-        md.append("- Date: ").append(date).append('\n');
+        md.append(info.markdown());
         md.append("- Scheduler nodes run as child processes (`java -Xmx2g -jar scheduler/target/cantor-scheduler.jar`), ")
                 .append("with submit rate and queue limits lifted; the load generator is one Vert.x event loop on the ")
                 .append("same machine, over keep-alive HTTP/1.1. Simulated agents speak `/agent/v1` and upload a tiny ")
@@ -308,7 +286,7 @@ public final class HttpBenchmarks {
             }
             String target = f.target().isEmpty() ? "—" : f.target();
             if (f.met() != null) {
-                target += f.met().test(Stats.median(f.runs())) ? " (met)" : " (not met)";
+                target += f.verdict() == Figure.Verdict.MET ? " (met)" : " (not met)";
             }
             md.append("| ").append(f.name()).append(" | ").append(Stats.summary(f.runs(), f.format())).append(" | ")
                     .append(target).append(" | ").append(f.runs().size()).append(" |\n");

@@ -29,36 +29,58 @@ public final class PreprocessBenchmark {
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-        System.out.println("machine: " + Stats.machine() + "; " + seconds + " s of 44.1 kHz speech-like audio");
+        System.out.println("machine: " + Machine.describe() + "; " + seconds + " s of 44.1 kHz speech-like audio");
+        run(seconds, RUNS, r -> System.out.println(r.line()));
+    }
+
+    /** One stage: the audio it worked through per run, and its rate (audio-seconds per wall-second) in each run. */
+    record StageResult(String stage, double audioSeconds, List<Double> rates) {
+        String line() {
+            return String.format("%-40s %s audio-s/s", stage, Stats.summary(rates, "%.1f"));
+        }
+    }
+
+    /** Every stage on {@code seconds} of generated 44.1 kHz audio, {@code runs} times each; {@code each} sees each stage's figures. */
+    static List<StageResult> run(int seconds, int runs, java.util.function.Consumer<StageResult> each) {
+        List<StageResult> results = new ArrayList<>();
+        java.util.function.Consumer<StageResult> add = r -> {
+            results.add(r);
+            each.accept(r);
+        };
         AudioClip clip = new AudioClip(speechLike(44100, seconds), 44100);
         Preprocessor preprocessor = new Preprocessor(40000);
         List<Preprocessor.Chunk> chunks = preprocessor.process(clip);
         double chunkSeconds = chunks.stream().mapToDouble(c -> c.samples16k().length / 16000.0).sum();
-        report("preprocess (40 kHz + 16 kHz chunks)", seconds, () -> preprocessor.process(clip));
+        add.accept(measure("preprocess (40 kHz + 16 kHz chunks)", seconds, runs, () -> preprocessor.process(clip)));
         YinPitchEstimator yin = PitchTracking.estimator();
-        report("f0 (YIN, 100 frames/s)", chunkSeconds, () -> chunks.forEach(c -> yin.estimate(c.samples16k())));
+        add.accept(measure("f0 (YIN, 100 frames/s)", chunkSeconds, runs, () -> chunks.forEach(c -> yin.estimate(c.samples16k()))));
         SpectralContentEncoder spectral = new SpectralContentEncoder();
-        report("features: spectral encoder", chunkSeconds, () -> chunks.forEach(c -> spectral.encode(c.samples16k())));
+        add.accept(measure("features: spectral encoder", chunkSeconds, runs, () -> chunks.forEach(c -> spectral.encode(c.samples16k()))));
         for (String size : new String[]{"tiny", "small"}) {
             try (LearnedContentEncoder learned = new LearnedContentEncoder(ContentNet.Shape.forSize(size))) {
                 learned.encode(chunks.get(0).samples16k()); // warm-up
-                report("features: learned encoder " + size, chunkSeconds, () -> chunks.forEach(c -> learned.encode(c.samples16k())));
+                add.accept(measure("features: learned encoder " + size, chunkSeconds, runs,
+                        () -> chunks.forEach(c -> learned.encode(c.samples16k()))));
             }
         }
-        report("all three (spectral features)", seconds, () -> preprocessor.process(clip).forEach(c -> {
+        add.accept(measure(ALL_THREE, seconds, runs, () -> preprocessor.process(clip).forEach(c -> {
             yin.estimate(c.samples16k());
             spectral.encode(c.samples16k());
-        }));
+        })));
+        return results;
     }
 
-    static void report(String stage, double audioSeconds, Runnable work) {
+    /** The stage that is a training job's whole data preparation with the built-in spectral features. */
+    static final String ALL_THREE = "all three (spectral features)";
+
+    static StageResult measure(String stage, double audioSeconds, int runs, Runnable work) {
         List<Double> rates = new ArrayList<>();
-        for (int run = 0; run < RUNS; run++) {
+        for (int run = 0; run < runs; run++) {
             long start = System.nanoTime();
             work.run();
             rates.add(audioSeconds / ((System.nanoTime() - start) / 1e9));
         }
-        System.out.printf("%-40s %s audio-s/s%n", stage, Stats.summary(rates, "%.1f"));
+        return new StageResult(stage, audioSeconds, rates);
     }
 
     /** Harmonic vowels with moving formants, pauses every few seconds (so the slicer has work). */

@@ -26,11 +26,4 @@ final class Stats {
         double[] v = runs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
-
-    static String machine() {
-        long mem = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        return Runtime.getRuntime().availableProcessors() + " cores, " + (mem >> 30) + " GiB, "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
-    }
 }

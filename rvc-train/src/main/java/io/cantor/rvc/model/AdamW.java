@@ -73,7 +73,14 @@ public final class AdamW implements AutoCloseable {
                 NDArray v = second.get(p.getKey());
                 m.muli(BETA1).addi(g.mul(1 - BETA1));
                 v.muli(BETA2).addi(g.square().muli(1 - BETA2));
-                NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi(EPS));
+                // m.div(...) and v.div(...) would belong to the moments' manager, which lives as long
+                // as the optimiser: three weight-sized arrays per weight and step (about 30 MB a step
+                // for a small content encoder) until the run ends. They belong to this step's scope.
+                NDArray update = m.div(correction1);
+                NDArray denominator = v.div(correction2);
+                update.attach(scope);
+                denominator.attach(scope);
+                update.divi(denominator.sqrt().addi(EPS));
                 w.muli(1 - learningRate * WEIGHT_DECAY).subi(update.muli(learningRate));
                 clear(g);
             }

@@ -97,4 +97,28 @@ class AdamWTest {
             }
         }
     }
+
+    @Test
+    void aStepLeavesNoArraysBehind() {
+        float[] target = {1f, -2f, 0.5f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            var params = weights(m, new float[]{0, 0, 0});
+            NDArray w = params.get(0).getValue().getArray();
+            try (AdamW optimizer = new AdamW(params, m)) {
+                Runnable step = () -> {
+                    try (NDManager scope = m.newSubManager();
+                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        collector.backward(scope.create(target).sub(w).square().sum());
+                    }
+                    assertTrue(optimizer.step(0.05f));
+                };
+                step.run();
+                int held = m.getManagedArrays().size();
+                for (int i = 0; i < 50; i++) {
+                    step.run();
+                }
+                assertEquals(held, m.getManagedArrays().size(), "a step's temporaries go with it (a long run would run out of memory)");
+            }
+        }
+    }
 }
