@@ -95,8 +95,8 @@ public final class AllBenchmarks {
                 return "--skip-quality";
             }
             if (part.equals("quality") && quick && !onlyGiven) {
-                return "skipped in quick mode; `" + launcher + " --quick --only quality` runs a smoke configuration of "
-                        + "the scenario at tiny (minutes), without `--quick` it runs at small";
+                return "skipped in quick mode: `" + launcher + " --quick --only quality` runs a few-minute smoke "
+                        + "configuration of the scenario at tiny; without `--quick` it runs at small";
             }
             return null;
         }
