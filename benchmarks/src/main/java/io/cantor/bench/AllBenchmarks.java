@@ -95,8 +95,8 @@ public final class AllBenchmarks {
                 return "--skip-quality";
             }
             if (part.equals("quality") && quick && !onlyGiven) {
-                return "skipped in quick mode; `" + launcher + " --quick --only quality` runs a smoke configuration of "
-                        + "the scenario at tiny (minutes), without `--quick` it runs at small";
+                return "skipped in quick mode: `" + launcher + " --quick --only quality` runs a few-minute smoke "
+                        + "configuration of the scenario at tiny; without `--quick` it runs at small";
             }
             return null;
         }
@@ -172,9 +172,10 @@ public final class AllBenchmarks {
             }
             allGood &= block.notes().stream().noneMatch(n -> n.startsWith("failed"));
             blocks.put(part, block);
-            write(options, blocks, date, started, !part.equals(options.parts().get(options.parts().size() - 1)));
+            write(options, blocks, date, started, true);
             progress(String.format("%s: done in %s", part, RunInfo.duration((System.nanoTime() - t0) / 1e9)));
         }
+        write(options, blocks, date, started, false);
         String results = Files.readString(options.out());
         System.out.println();
         System.out.println(results.substring(0, results.indexOf("\n## What limits the figures")));
