@@ -71,6 +71,8 @@ class ClusterChaosTest {
                         .retryBackoff(new RetryBackoff(Duration.ofMillis(100), 2, Duration.ofSeconds(1))).build()));
             }
             assertEquals(3, members.get(0).hazelcast().getCluster().getMembers().size());
+            // every partition replicated before the load starts: the promise is "lose one member, lose nothing"
+            await().atMost(Duration.ofSeconds(60)).until(() -> members.get(0).hazelcast().getPartitionService().isClusterSafe());
             List<String> urls = members.stream().map(SchedulerNode::baseUrl).toList();
             String datasetId = uploadDataset(urls.get(0), dir);
 

@@ -110,16 +110,23 @@ public final class EventRelay extends VerticleBase {
 
     private Future<Void> publish(Job job) {
         return log.appendToHistory(job.id(), job.tenant(), job.outbox()).compose(fresh -> {
+            // A member that died after appending to the history but before the sinks took the events
+            // must not leave them "already published" and never delivered: idempotent sinks get the
+            // whole outbox every time, the others only what is new.
+            List<Future<Void>> reactions = new ArrayList<>();
+            for (EventSink sink : sinks) {
+                if (sink.takesEventsIdempotently()) {
+                    reactions.add(sink.accept(job, job.outbox()));
+                } else if (!fresh.isEmpty()) {
+                    reactions.add(sink.accept(job, fresh));
+                }
+            }
             if (fresh.isEmpty()) {
-                return Future.succeededFuture();
+                return Future.all(reactions).mapEmpty();
             }
             List<EventView> views = fresh.stream().map(e -> EventView.of(job.id(), job.tenant(), e)).toList();
             for (EventView view : views) {
                 vertx.eventBus().publish(JOB_ADDRESS + job.id(), Json.write(view));
-            }
-            List<Future<Void>> reactions = new ArrayList<>();
-            for (EventSink sink : sinks) {
-                reactions.add(sink.accept(job, fresh));
             }
             Future<Void> streamed = log.appendToTenantStream(job.tenant(), views).map(last -> {
                 long first = last - views.size() + 1;

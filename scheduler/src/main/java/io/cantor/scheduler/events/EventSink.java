@@ -10,4 +10,13 @@ import java.util.List;
 public interface EventSink {
     /** Completes once the reaction is safely recorded (e.g. deliveries enqueued in the cluster). */
     Future<Void> accept(Job job, List<JobEvent> fresh);
+
+    /**
+     * A sink that ignores events it has already taken (by seq) is offered the job's whole outbox on
+     * every relay, not only the events new to the history: the member that appended them may have
+     * died before this sink took them.
+     */
+    default boolean takesEventsIdempotently() {
+        return false;
+    }
 }

@@ -27,6 +27,12 @@ public final class NotificationSink implements EventSink {
         this.emailEnabled = emailEnabled;
     }
 
+    /** Queueing is idempotent: a queue remembers the last seq it took. */
+    @Override
+    public boolean takesEventsIdempotently() {
+        return true;
+    }
+
     @Override
     public Future<Void> accept(Job job, List<JobEvent> fresh) {
         return notifications.list(job.tenant()).compose(subscriptions -> {
