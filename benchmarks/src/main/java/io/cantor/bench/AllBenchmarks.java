@@ -436,8 +436,8 @@ public final class AllBenchmarks {
         List<Figure> figures = List.of(before, after, reduction, rmse, wall);
 
         StringBuilder md = new StringBuilder("## RVC conversion quality (" + plan.size() + ")\n\n").append(info.markdown());
-        md.append(String.format("- **A single seeded run** (seed %d; training is seeded, so a rerun on the same machine should "
-                + "repeat it). Wall time %s: corpus %.0f s, base model %.0f s, voice model %.0f s, conversion and scoring %.0f s.%n",
+        md.append(String.format("- **A single seeded run** (seed %d seeds the split, shuffling and initialisation, but libtorch's "
+                + "multi-threaded CPU kernels are not bit-exact, so reruns differ a little). Wall time %s: corpus %.0f s, base model %.0f s, voice model %.0f s, conversion and scoring %.0f s.%n",
                 plan.seed(), RunInfo.duration(r.wallSeconds()), r.corpusSeconds(), r.baseSeconds(), r.voiceSeconds(),
                 r.evaluateSeconds()));
         md.append(String.format("- Scenario (`ParallelQualityScenario`, which `RvcQualityTest` runs at tiny): a %s base model from "

@@ -29,6 +29,7 @@ import io.cantor.rvc.f0.F0;
 import io.cantor.rvc.f0.YinPitchEstimator;
 import io.cantor.rvc.index.IvfIndex;
 import io.cantor.rvc.model.AdamW;
+import io.cantor.rvc.model.LossSpikeGuard;
 import io.cantor.rvc.model.GradMode;
 import io.cantor.rvc.model.ModelConfig;
 import io.cantor.rvc.model.MultiPeriodDiscriminator;
@@ -96,7 +97,7 @@ public final class RvcTrainer implements VoiceTrainer {
     }
 
     private record Resumed(RvcModel model, Path dir, int epoch, long step, double firstLoss, double trainSeconds,
-                           List<String> curve) {
+                           List<String> curve, double bestLoss, int bestEpoch, double learningRateScale, int rollbacks) {
     }
 
     @Override
@@ -475,6 +476,11 @@ public final class RvcTrainer implements VoiceTrainer {
         int skippedInARow = 0;
         int skipped = 0;
         int epochsDone = startEpoch;
+        LossSpikeGuard guard = resumed != null
+                ? new LossSpikeGuard(resumed.bestLoss, resumed.bestEpoch, resumed.learningRateScale, resumed.rollbacks)
+                : new LossSpikeGuard();
+        AdamW.Snapshot rollbackTarget = null; // its arrays belong to the optimiser's manager and go with it
+        int rollbackEpoch = 0;
         MultiPeriodDiscriminator discriminator = adversarial ? new MultiPeriodDiscriminator(config.size()) : null;
         if (discriminator != null) {
             discriminator.initialize(manager);
@@ -503,6 +509,12 @@ public final class RvcTrainer implements VoiceTrainer {
                     }
                 }
                 listener.log("train: resumed from the checkpoint of epoch " + startEpoch + " (step " + step + ")");
+                if (Double.isFinite(guard.best())) {
+                    // the best epoch's weights stayed on the lost machine: a spike goes back to the checkpoint,
+                    // whose loss was within the guard's bound of the best (or it would have been rolled back)
+                    rollbackTarget = optimizer.snapshot();
+                    rollbackEpoch = startEpoch;
+                }
                 listener.progress(new Progress("train", startEpoch, params.epochs(), step, totalSteps,
                         lastLossOf(curve), 0, -1));
             }
@@ -515,8 +527,9 @@ public final class RvcTrainer implements VoiceTrainer {
                     order.add(i);
                 }
                 Collections.shuffle(order, random);
-                float learningRate = (float) (params.learningRate() * Math.pow(LR_DECAY, epoch - 1));
+                float learningRate = (float) (params.learningRate() * Math.pow(LR_DECAY, epoch - 1) * guard.learningRateScale());
                 double epochLoss = 0;
+                double epochReconstruction = 0;
                 int epochSteps = 0;
                 for (int b = 0; b < stepsPerEpoch; b++) {
                     if (step >= totalSteps) {
@@ -603,6 +616,7 @@ public final class RvcTrainer implements VoiceTrainer {
                             firstLoss = lastLoss;
                         }
                         epochLoss += lastLoss;
+                        epochReconstruction += lastLoss - values[3];
                         epochSteps++;
                     }
                     curve.add(step + "," + epoch + "," + (float) values[0] + "," + (float) values[1] + "," + (float) values[2]
@@ -621,9 +635,32 @@ public final class RvcTrainer implements VoiceTrainer {
                 listener.progress(trainProgress(epoch, params.epochs(), step, totalSteps, meanLoss,
                         step - runStartStep, batch, started, now));
                 listener.log(String.format("epoch %d/%d step %d loss %.4f lr %.3g", epoch, params.epochs(), step, meanLoss, learningRate));
+                // before the checkpoint, so that a checkpoint never holds the weights of a spike
+                double meanReconstruction = epochSteps == 0 ? Double.NaN : epochReconstruction / epochSteps;
+                switch (guard.afterEpoch(epoch, meanReconstruction)) {
+                    case NEW_BEST -> {
+                        if (rollbackTarget != null) {
+                            rollbackTarget.close();
+                        }
+                        rollbackTarget = optimizer.snapshot();
+                        rollbackEpoch = epoch;
+                    }
+                    case ROLL_BACK -> {
+                        if (rollbackTarget == null) {
+                            throw new IllegalStateException("a rollback before any best epoch");
+                        }
+                        optimizer.restore(rollbackTarget);
+                        listener.log(String.format("epoch %d: reconstruction loss %.4f is over %.1fx the best (%.4f, epoch %d): "
+                                        + "back to epoch %d's weights, learning rate x%.3g from now on", epoch, meanReconstruction,
+                                LossSpikeGuard.SPIKE_FACTOR, guard.best(), guard.bestEpoch(), rollbackEpoch,
+                                guard.learningRateScale()));
+                    }
+                    case KEEP -> {
+                    }
+                }
                 if (params.checkpointEvery() > 0 && epoch % params.checkpointEvery() == 0) {
                     Path zip = writeCheckpoint(request, model, optimizer, discriminator, discriminatorOptimizer, epoch, step,
-                            firstLoss, previousSeconds + (now - started) / 1e9, curve);
+                            firstLoss, previousSeconds + (now - started) / 1e9, curve, guard);
                     listener.checkpoint(zip, epoch);
                     Files.deleteIfExists(zip);
                 }
@@ -638,6 +675,7 @@ public final class RvcTrainer implements VoiceTrainer {
         metrics.put("train_seconds", previousSeconds + (System.nanoTime() - started) / 1e9);
         metrics.put("discriminator", discriminator != null ? 1.0 : 0.0);
         metrics.put("skipped_steps", (double) skipped);
+        metrics.put("rollbacks", (double) guard.rollbacks());
         return curve;
     }
 
@@ -661,7 +699,7 @@ public final class RvcTrainer implements VoiceTrainer {
 
     private Path writeCheckpoint(TrainingRequest request, RvcModel model, AdamW optimizer, MultiPeriodDiscriminator discriminator,
                                  AdamW discriminatorOptimizer, int epoch, long step, double firstLoss, double trainSeconds,
-                                 List<String> curve) throws IOException {
+                                 List<String> curve, LossSpikeGuard guard) throws IOException {
         Path dir = request.workDir().resolve("checkpoint-" + epoch);
         deleteTree(dir);
         model.writeFiles(dir);
@@ -682,6 +720,12 @@ public final class RvcTrainer implements VoiceTrainer {
         state.put("step", step);
         state.put("firstLoss", firstLoss);
         state.put("trainSeconds", trainSeconds);
+        if (Double.isFinite(guard.best())) {
+            state.put("bestLoss", guard.best());
+            state.put("bestEpoch", guard.bestEpoch());
+        }
+        state.put("learningRateScale", guard.learningRateScale());
+        state.put("rollbacks", guard.rollbacks());
         Files.write(dir.resolve(STATE), Json.writeBytes(state));
         Files.writeString(dir.resolve(LOSS_CSV), String.join("\n", curve) + "\n", StandardCharsets.UTF_8);
         Path zip = RvcModel.zip(dir, request.workDir().resolve("checkpoint-" + epoch + ".zip"));
@@ -702,7 +746,9 @@ public final class RvcTrainer implements VoiceTrainer {
                 : new ArrayList<>(List.of("step,epoch,loss,mel_l1,stft"));
         RvcModel model = RvcModel.readFiles(dir, options, device);
         return new Resumed(model, dir, state.path("epoch").asInt(), state.path("step").asLong(),
-                state.path("firstLoss").asDouble(Double.NaN), state.path("trainSeconds").asDouble(), curve);
+                state.path("firstLoss").asDouble(Double.NaN), state.path("trainSeconds").asDouble(), curve,
+                state.path("bestLoss").asDouble(Double.NaN), state.path("bestEpoch").asInt(0),
+                state.path("learningRateScale").asDouble(1), state.path("rollbacks").asInt(0));
     }
 
     // ------------------------------------------------------------------ base-model evaluation

@@ -25,6 +25,7 @@ import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,21 @@ class RvcTrainerTest {
         }
     }
 
+    /** A recorder that copies each checkpoint to {@code kept} (the trainer deletes its own copy). */
+    static Recorder keepingLastCheckpointAt(Path kept) {
+        return new Recorder() {
+            @Override
+            public void checkpoint(Path zip, int epoch) {
+                super.checkpoint(zip, epoch);
+                try {
+                    Files.copy(zip, kept, StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
     @Test
     void aVoiceJobReportsEveryStageAndWritesAnRvcStyleArtifact() throws Exception {
         Recorder recorder = new Recorder();
@@ -98,6 +114,7 @@ class RvcTrainerTest {
         assertEquals(3.0, result.metrics().get("epochs"));
         assertEquals(0.0, result.metrics().get("discriminator")); // off on CPU unless asked for
         assertEquals(6.0, result.metrics().get("steps"));
+        assertEquals(0.0, result.metrics().get("rollbacks"));
         assertEquals(0.0, result.metrics().get("evaluated_on_training_data"));
         try (ZipFile zip = new ZipFile(result.artifact().toFile())) {
             for (String entry : List.of("config.json", "generator.params", "speakers.params", "index.ivf", "metrics.json", "loss.csv")) {
@@ -193,17 +210,7 @@ class RvcTrainerTest {
     @Test
     void resumingFromTheLastEpochsCheckpointKeepsItsWeightsExactly() throws Exception {
         Path kept = dir.resolve("last.zip");
-        Recorder keeper = new Recorder() {
-            @Override
-            public void checkpoint(Path zip, int epoch) {
-                super.checkpoint(zip, epoch);
-                try {
-                    Files.copy(zip, kept, StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
+        Recorder keeper = keepingLastCheckpointAt(kept);
         new RvcTrainer(RvcOptions.BUILT_IN).train(new TrainingRequest("job-4", clips, params(1, 1), "cpu", dir.resolve("a"), null, null), keeper);
         Recorder resumed = new Recorder();
         TrainingResult result = new RvcTrainer(RvcOptions.BUILT_IN).train(
@@ -224,17 +231,7 @@ class RvcTrainerTest {
         System.setProperty(RvcTrainer.DISCRIMINATOR_PROPERTY, "true");
         try {
             Path kept = dir.resolve("d.zip");
-            Recorder keeper = new Recorder() {
-                @Override
-                public void checkpoint(Path zip, int epoch) {
-                    super.checkpoint(zip, epoch);
-                    try {
-                        Files.copy(zip, kept, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            };
+            Recorder keeper = keepingLastCheckpointAt(kept);
             TrainingResult result = new RvcTrainer(RvcOptions.BUILT_IN).train(
                     new TrainingRequest("job-d", clips, params(1, 1), "cpu", dir.resolve("a"), null, null), keeper);
             assertEquals(1.0, result.metrics().get("discriminator"));
@@ -255,6 +252,34 @@ class RvcTrainerTest {
             assertEquals(4.0, resumed.metrics().get("steps"));
         } finally {
             System.clearProperty(RvcTrainer.DISCRIMINATOR_PROPERTY);
+        }
+    }
+
+    @Test
+    void aLossSpikeIsUndoneWithHalfTheLearningRateEvenAfterAResume() throws Exception {
+        Path kept = dir.resolve("epoch3.zip");
+        Recorder keeper = keepingLastCheckpointAt(kept);
+        TrainingResult calm = new RvcTrainer(RvcOptions.BUILT_IN).train(
+                new TrainingRequest("job-s", clips, params(3, 3), "cpu", dir.resolve("a"), null, null), keeper);
+        assertEquals(0.0, calm.metrics().get("rollbacks"));
+
+        // the same run resumed with a learning rate 500x higher leaves its basin in the first epoch
+        TrainingParams wild = TrainingParams.fromJson(6, null, 2, 32000, "tiny", 0.5, 0, 0.25, 11L, null, "voice");
+        Recorder resumed = new Recorder();
+        TrainingResult result;
+        try {
+            result = new RvcTrainer(RvcOptions.BUILT_IN).train(
+                    new TrainingRequest("job-s", clips, wild, "cpu", dir.resolve("b"), kept, null), resumed);
+        } catch (TrainingDivergedException e) {
+            assertTrue(e.getMessage().contains("after 4 rollbacks"), e.getMessage());
+            result = null; // the guard's last word when halving four times is not enough
+        }
+        List<String> rollbacks = resumed.log.stream().filter(l -> l.contains("back to epoch 3's weights")).toList();
+        assertFalse(rollbacks.isEmpty(), "no rollback in " + resumed.log);
+        assertTrue(rollbacks.get(0).contains("learning rate x0.500"), rollbacks.get(0));
+        assertTrue(resumed.log.stream().anyMatch(l -> l.contains("lr 0.250")), "the next epoch runs at half: " + resumed.log);
+        if (result != null) {
+            assertEquals((double) rollbacks.size(), result.metrics().get("rollbacks"));
         }
     }
 

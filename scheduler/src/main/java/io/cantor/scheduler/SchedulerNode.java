@@ -46,6 +46,7 @@ import io.cantor.scheduler.retention.RetentionSweeper;
 import io.cantor.scheduler.store.hazelcast.DocumentMapStore;
 import io.cantor.scheduler.store.hazelcast.HazelcastJobStore;
 import io.cantor.scheduler.store.hazelcast.JournalMapStore;
+import io.cantor.scheduler.store.hazelcast.JournalReconciler;
 import io.cantor.scheduler.store.jdbc.Database;
 import io.cantor.scheduler.store.jdbc.JdbcDocuments;
 import io.cantor.scheduler.store.jdbc.JdbcJobJournal;
@@ -202,6 +203,8 @@ public final class SchedulerNode implements AutoCloseable {
                 Duration.ofSeconds(1));
         await(vertx.deployVerticle(new EventRelay(hazelcast, jobsMap, events,
                 List.of(new MetricsSink(metrics), new NotificationSink(notifications, sender, notify.emailEnabled())), clock)));
+        // after the relay, so that jobs it brings up to the journal relay their events
+        await(vertx.deployVerticle(new JournalReconciler(hazelcast, jobsMap, journal, clock, config.heartbeatInterval())));
         Placement placement = new Placement();
         Services services = new Services(vertx, config, clock, hazelcast, store, journal, dispatcherVerticle.dispatcher(),
                 placement, nodes, apiKeys, datasets, blobs, new IdempotencyKeys(vertx, hazelcast.getMap(IdempotencyKeys.MAP), store, clock),

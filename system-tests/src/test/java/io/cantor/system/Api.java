@@ -31,6 +31,11 @@ final class Api implements AutoCloseable {
     }
 
     HttpResponse<Buffer> submit(List<Path> files, String paramsJson) {
+        return postAudio("/model/train", files, paramsJson);
+    }
+
+    /** A multipart POST of WAV files (field {@code audio}) and an optional {@code params} part. */
+    HttpResponse<Buffer> postAudio(String path, List<Path> files, String paramsJson) {
         MultipartForm form = MultipartForm.create();
         for (Path f : files) {
             form.binaryFileUpload("audio", f.getFileName().toString(), f.toString(), "audio/wav");
@@ -38,7 +43,7 @@ final class Api implements AutoCloseable {
         if (paramsJson != null) {
             form.attribute("params", paramsJson);
         }
-        return await(request(io.vertx.core.http.HttpMethod.POST, "/model/train").sendMultipartForm(form));
+        return await(request(io.vertx.core.http.HttpMethod.POST, path).sendMultipartForm(form));
     }
 
     HttpResponse<Buffer> get(String path) {

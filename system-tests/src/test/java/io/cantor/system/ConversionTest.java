@@ -6,7 +6,6 @@ import io.cantor.scheduler.SchedulerNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,14 +123,7 @@ class ConversionTest {
     }
 
     private static HttpResponse<Buffer> convert(Api api, String model, List<Path> files, String params) {
-        MultipartForm form = MultipartForm.create();
-        for (Path f : files) {
-            form.binaryFileUpload("audio", f.getFileName().toString(), f.toString(), "audio/wav");
-        }
-        if (params != null) {
-            form.attribute("params", params);
-        }
-        return Api.await(api.request(io.vertx.core.http.HttpMethod.POST, "/models/" + model + "/convert").sendMultipartForm(form));
+        return api.postAudio("/models/" + model + "/convert", files, params);
     }
 
     private static void assertProblem(HttpResponse<Buffer> response, int status, String field) {

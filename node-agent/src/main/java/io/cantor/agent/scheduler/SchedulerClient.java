@@ -26,15 +26,11 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,30 +108,22 @@ public final class SchedulerClient {
                             }
                             String length = response.getHeader("Content-Length");
                             String sha256 = response.getHeader(AgentMessages.SHA256_HEADER);
-                            return response.pipeTo(file).compose(v -> verify(target, path, length, sha256));
+                            DigestingWriteStream received = new DigestingWriteStream(file);
+                            return response.pipeTo(received).compose(v -> verify(received, path, length, sha256));
                         })
                         .eventually(() -> file.close().otherwiseEmpty()));
     }
 
     /** A download that is shorter than announced or does not match its checksum fails instead of being used. */
-    private Future<Void> verify(Path target, String path, String length, String sha256) {
-        return vertx.executeBlocking(() -> {
-            long size = Files.size(target);
-            if (length != null && size != Long.parseLong(length)) {
-                throw new IOException(path + ": received " + size + " of " + length + " bytes");
-            }
-            if (sha256 != null) {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                try (var in = new DigestInputStream(Files.newInputStream(target), digest)) {
-                    in.transferTo(OutputStream.nullOutputStream());
-                }
-                String actual = HexFormat.of().formatHex(digest.digest());
-                if (!actual.equalsIgnoreCase(sha256)) {
-                    throw new IOException(path + ": checksum " + actual + " does not match " + sha256);
-                }
-            }
-            return null;
-        });
+    private static Future<Void> verify(DigestingWriteStream received, String path, String length, String sha256) {
+        if (length != null && received.bytes() != Long.parseLong(length)) {
+            return Future.failedFuture(new IOException(path + ": received " + received.bytes() + " of " + length + " bytes"));
+        }
+        String actual = received.sha256();
+        if (sha256 != null && !actual.equalsIgnoreCase(sha256)) {
+            return Future.failedFuture(new IOException(path + ": checksum " + actual + " does not match " + sha256));
+        }
+        return Future.succeededFuture();
     }
 
     /** The job's output: a model zip, or a conversion's WAV (told apart by its name). */

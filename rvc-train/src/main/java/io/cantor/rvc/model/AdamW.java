@@ -123,6 +123,63 @@ public final class AdamW implements AutoCloseable {
         gradient.set(ALL, 0f);
     }
 
+    /**
+     * A copy of the weights this optimiser updates and of its own state, on the weights' device,
+     * to return to with {@link #restore} (training that spiked goes back to its best epoch).
+     */
+    public Snapshot snapshot() {
+        NDManager copies = manager.newSubManager();
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        Map<String, NDArray> moments1 = new LinkedHashMap<>();
+        Map<String, NDArray> moments2 = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : parameters) {
+            weights.put(p.getKey(), copyInto(copies, p.getValue().getArray()));
+            moments1.put(p.getKey(), copyInto(copies, first.get(p.getKey())));
+            moments2.put(p.getKey(), copyInto(copies, second.get(p.getKey())));
+        }
+        return new Snapshot(copies, weights, moments1, moments2, updates);
+    }
+
+    /** Puts back the weights and optimiser state of {@code snapshot}, which stays usable. */
+    public void restore(Snapshot snapshot) {
+        for (Pair<String, Parameter> p : parameters) {
+            p.getValue().getArray().set(ALL, snapshot.weights.get(p.getKey()));
+            first.get(p.getKey()).set(ALL, snapshot.first.get(p.getKey()));
+            second.get(p.getKey()).set(ALL, snapshot.second.get(p.getKey()));
+        }
+        updates = snapshot.updates;
+        zeroGradients();
+    }
+
+    private static NDArray copyInto(NDManager target, NDArray array) {
+        NDArray copy = array.duplicate();
+        copy.attach(target);
+        return copy;
+    }
+
+    /** Weights and optimiser state at one moment; close it to free the copies. */
+    public static final class Snapshot implements AutoCloseable {
+        private final NDManager manager;
+        private final Map<String, NDArray> weights;
+        private final Map<String, NDArray> first;
+        private final Map<String, NDArray> second;
+        private final long updates;
+
+        private Snapshot(NDManager manager, Map<String, NDArray> weights, Map<String, NDArray> first,
+                         Map<String, NDArray> second, long updates) {
+            this.manager = manager;
+            this.weights = weights;
+            this.first = first;
+            this.second = second;
+            this.updates = updates;
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
     public void save(DataOutputStream out) throws IOException {
         out.writeLong(updates);
         out.writeInt(first.size());

@@ -121,4 +121,35 @@ class AdamWTest {
             }
         }
     }
+
+    @Test
+    void aSnapshotRestoresWeightsAndStateSoTheRunRepeatsExactly() {
+        float[] target = {1f, -2f, 0.5f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            var params = weights(m, new float[]{0, 0, 0});
+            NDArray w = params.get(0).getValue().getArray();
+            try (AdamW optimizer = new AdamW(params, m)) {
+                for (int i = 0; i < 10; i++) {
+                    step(params, optimizer, target);
+                }
+                float[] atSnapshot = w.toFloatArray();
+                try (AdamW.Snapshot snapshot = optimizer.snapshot()) {
+                    for (int i = 0; i < 5; i++) {
+                        step(params, optimizer, target);
+                    }
+                    float[] fiveLater = w.toFloatArray();
+                    assertFalse(java.util.Arrays.equals(atSnapshot, fiveLater), "the steps moved the weights");
+
+                    optimizer.restore(snapshot);
+                    assertArrayEquals(atSnapshot, w.toFloatArray());
+                    assertEquals(10, optimizer.updates());
+                    assertTrue(w.hasGradient(), "restored weights still train");
+                    for (int i = 0; i < 5; i++) {
+                        step(params, optimizer, target);
+                    }
+                    assertArrayEquals(fiveLater, w.toFloatArray(), 1e-7f, "same moments: the same five steps again");
+                }
+            }
+        }
+    }
 }

@@ -43,6 +43,8 @@ import java.util.Optional;
  */
 final class AgentApi {
     private static final int MAX_NODE_ID = 128;
+    private static final String ZIP = "application/zip";
+    private static final String OCTET_STREAM = "application/octet-stream";
 
     private final Vertx vertx;
     private final SchedulerConfig config;
@@ -134,15 +136,8 @@ final class AgentApi {
         if (index != 0) {
             throw ApiException.notFound("no file " + index);
         }
-        String key = BlobKeys.conversionInput(job.id(), job.spec().conversion().input());
-        return blobs.stat(key).compose(info -> {
-            BlobInfo blob = info.orElseThrow(() -> ApiException.notFound("the recording to convert is gone"));
-            return blobs.open(key).compose(stream -> {
-                ctx.response().putHeader("Content-Type", "application/octet-stream")
-                        .putHeader("Content-Length", Long.toString(blob.bytes()));
-                return stream.pipeTo(ctx.response());
-            });
-        });
+        return send(ctx, BlobKeys.conversionInput(job.id(), job.spec().conversion().input()), OCTET_STREAM,
+                "the recording to convert is gone");
     }
 
     private Future<Void> datasetFile(RoutingContext ctx, Job job, int index) {
@@ -152,12 +147,7 @@ final class AgentApi {
                     if (index >= dataset.files().size()) {
                         throw ApiException.notFound("no file " + index);
                     }
-                    Dataset.AudioFile file = dataset.files().get(index);
-                    return blobs.open(file.blobKey()).compose(stream -> {
-                        ctx.response().putHeader("Content-Type", "application/octet-stream")
-                                .putHeader("Content-Length", Long.toString(file.bytes()));
-                        return stream.pipeTo(ctx.response());
-                    });
+                    return send(ctx, dataset.files().get(index).blobKey(), OCTET_STREAM, "recording " + index + " is gone");
                 });
     }
 
@@ -165,7 +155,7 @@ final class AgentApi {
     void downloadCheckpoint(RoutingContext ctx) {
         String jobId = jobId(ctx);
         long token = token(ctx);
-        leased(jobId, token).compose(job -> sendZip(ctx, BlobKeys.checkpoint(jobId))).onFailure(ctx::fail);
+        leased(jobId, token).compose(job -> send(ctx, BlobKeys.checkpoint(jobId), ZIP, "job " + jobId + " has no checkpoint")).onFailure(ctx::fail);
     }
 
     /** {@code GET /agent/v1/jobs/{id}/base-model}: the model a fine-tuning job starts from. */
@@ -180,19 +170,19 @@ final class AgentApi {
             return jobs.find(base);
         }).compose(found -> {
             Job base = found.filter(j -> j.result() != null).orElseThrow(() -> ApiException.notFound("the base model is gone"));
-            return sendZip(ctx, base.result().artifactKey());
+            return send(ctx, base.result().artifactKey(), ZIP, "the base model's artifact is gone");
         }).onFailure(ctx::fail);
     }
 
     /**
-     * Streams a zip blob with its length and checksum, so the agent can tell a complete download from
+     * Streams a blob with its length and checksum, so the agent can tell a complete download from
      * a cut one (a response without a length would be ended by the first error with a short body).
      */
-    private Future<Void> sendZip(RoutingContext ctx, String key) {
+    private Future<Void> send(RoutingContext ctx, String key, String contentType, String missing) {
         return blobs.stat(key).compose(info -> {
-            BlobInfo blob = info.orElseThrow(() -> ApiException.notFound("no " + key));
+            BlobInfo blob = info.orElseThrow(() -> ApiException.notFound(missing));
             return blobs.open(key).compose(stream -> {
-                ctx.response().putHeader("Content-Type", "application/zip")
+                ctx.response().putHeader("Content-Type", contentType)
                         .putHeader("Content-Length", Long.toString(blob.bytes()));
                 if (blob.sha256() != null) {
                     ctx.response().putHeader(AgentMessages.SHA256_HEADER, blob.sha256());
@@ -213,7 +203,7 @@ final class AgentApi {
             return jobs.find(job.spec().conversion().modelJobId());
         }).compose(found -> {
             Job model = found.filter(j -> j.result() != null).orElseThrow(() -> ApiException.notFound("the model is gone"));
-            return sendZip(ctx, model.result().artifactKey());
+            return send(ctx, model.result().artifactKey(), ZIP, "the model's artifact is gone");
         }).onFailure(ctx::fail);
     }
 

@@ -21,9 +21,12 @@ public final class HttpApiVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(services.config().httpHost())
                 .setPort(services.config().httpPort())
-                // Keep compression on: besides saving bytes on job lists, with it off Vert.x 5.0.7
-                // stalls responses on connections upgraded to cleartext HTTP/2 (h2c), which is
-                // what Java's HttpClient asks for.
+                // HTTP/1.1 only. Java's HttpClient asks every http:// server for an upgrade to
+                // cleartext HTTP/2 (h2c); Vert.x 5.0.7 honours it by default, and its h2c path
+                // stalled responses with compression off and, under load, sent a large /metrics
+                // body as raw HTTP/1.1 bytes on an upgraded connection ("frame exceeds
+                // MAX_FRAME_SIZE" in the client). No Cantor client needs HTTP/2.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(true)
                 .setTcpNoDelay(true);
         if (services.config().tls()) {

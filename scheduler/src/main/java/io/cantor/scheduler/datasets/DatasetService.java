@@ -60,7 +60,7 @@ public final class DatasetService {
         }
         String id = Ids.newId(clock);
         return vertx.executeBlocking(() -> probeAll(uploads, limits, limits.minTotalSeconds()))
-                .compose(headers -> store(BlobKeys.dataset(id), uploads, headers))
+                .compose(headers -> store(uploads, headers, (index, name) -> BlobKeys.dataset(id) + index + "-" + name))
                 .compose(files -> {
                     double seconds = files.stream().mapToDouble(Dataset.AudioFile::seconds).sum();
                     long bytes = files.stream().mapToLong(Dataset.AudioFile::bytes).sum();
@@ -77,13 +77,8 @@ public final class DatasetService {
      */
     public Future<Dataset.AudioFile> storeRecording(Upload upload, UnaryOperator<String> keyForName) {
         return vertx.executeBlocking(() -> probeAll(List.of(upload), limits, 0))
-                .compose(headers -> {
-                    AudioHeader header = headers.get(0);
-                    String name = safeName(upload.fileName(), 0, header.format());
-                    String key = keyForName.apply(name);
-                    return blobs.putFile(key, upload.path()).map(blob -> new Dataset.AudioFile(name, key, blob.bytes(),
-                            blob.sha256(), header.format(), header.sampleRate(), header.channels(), header.seconds()));
-                });
+                .compose(headers -> store(List.of(upload), headers, (index, name) -> keyForName.apply(name)))
+                .map(files -> files.get(0));
     }
 
     /** Removes the recordings (every blob under the dataset) and the dataset's record. */
@@ -146,13 +141,19 @@ public final class DatasetService {
         return headers;
     }
 
-    private Future<List<Dataset.AudioFile>> store(String prefix, List<Upload> uploads, List<AudioHeader> headers) {
+    /** Where the {@code index}th upload, under its safe {@code name}, is stored. */
+    @FunctionalInterface
+    private interface KeyFor {
+        String key(int index, String name);
+    }
+
+    private Future<List<Dataset.AudioFile>> store(List<Upload> uploads, List<AudioHeader> headers, KeyFor keyFor) {
         List<Future<Dataset.AudioFile>> stored = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
             AudioHeader header = headers.get(i);
             String name = safeName(upload.fileName(), i, header.format());
-            String key = prefix + i + "-" + name;
+            String key = keyFor.key(i, name);
             stored.add(blobs.putFile(key, upload.path()).map(blob -> new Dataset.AudioFile(name, key, blob.bytes(),
                     blob.sha256(), header.format(), header.sampleRate(), header.channels(), header.seconds())));
         }

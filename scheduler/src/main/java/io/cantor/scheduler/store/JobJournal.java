@@ -45,6 +45,13 @@ public interface JobJournal {
     /** Ids of jobs that ended (terminal state) in {@code [from, to)}. */
     List<String> finishedBetween(Instant from, Instant to, int limit);
 
+    /**
+     * The version of each job changed at or after {@code from}, oldest change first: after a member
+     * dies, the journal may hold a write that never reached the member's backups. Not indexed: it
+     * runs once per lost member, not per request.
+     */
+    Map<String, Long> versionsChangedSince(Instant from, int limit);
+
     /** Jobs per (tenant, state), for metrics. */
     Map<String, Map<JobState, Long>> countByTenantAndState();
 }

@@ -79,4 +79,38 @@ public abstract class JobJournalContract {
         assertTrue(journal().expiredLeases(clock.instant().plusSeconds(20), 100).contains(assigned.id()));
         assertEquals(1L, journal().countByTenantAndState().get(tenant).get(JobState.CANCELLED));
     }
+
+    @Test
+    void aLateWriteOfAnOlderVersionDoesNotReplaceANewerOne() {
+        Job queued = job(tenant());
+        Job assigned = queued.assign("n1", List.of(0), clock.instant(), Duration.ofSeconds(20));
+        assertTrue(assigned.version() > queued.version());
+        journal().record(queued);
+        journal().record(assigned);
+        journal().record(queued); // e.g. from a member that died mid-write, committed after the new owner's
+        assertEquals(assigned, journal().load(queued.id()).orElseThrow());
+        journal().recordAll(List.of(assigned, queued)); // in one batch too
+        assertEquals(assigned, journal().load(queued.id()).orElseThrow());
+        assertEquals(List.of(assigned.id()), journal().expiredLeases(clock.instant().plusSeconds(20), 100).stream()
+                .filter(assigned.id()::equals).toList(), "the lease reaper still sees the lease");
+    }
+
+    @Test
+    void versionsChangedSinceListRecentChangesOldestFirst() {
+        Job before = job(tenant());
+        journal().record(before);
+        clock.advance(Duration.ofSeconds(10));
+        Instant from = clock.instant();
+        Job first = job(tenant());
+        Job second = job(tenant());
+        journal().recordAll(List.of(second, first));
+        Job firstAssigned = first.assign("n1", List.of(), clock.instant().plusMillis(5), Duration.ofSeconds(20));
+        journal().record(firstAssigned);
+        Map<String, Long> changed = journal().versionsChangedSince(from, 1000);
+        assertTrue(!changed.containsKey(before.id()), "changed before the window");
+        assertEquals(firstAssigned.version(), changed.get(first.id()));
+        assertEquals(second.version(), changed.get(second.id()));
+        List<String> order = changed.keySet().stream().filter(id -> id.equals(first.id()) || id.equals(second.id())).toList();
+        assertEquals(List.of(second.id(), first.id()), order, "first was changed last");
+    }
 }

@@ -1,5 +1,6 @@
 package io.cantor.scheduler.store.hazelcast;
 
+import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -37,6 +38,8 @@ public final class JobProcessors implements DataSerializableFactory {
     static final int CANCEL = 6;
     static final int EXPIRE = 7;
     static final int CHECKPOINTED = 9;
+    static final int VERSION_OF = 10;
+    static final int ADOPT_NEWER = 11;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -49,6 +52,8 @@ public final class JobProcessors implements DataSerializableFactory {
             case CANCEL -> new Cancel();
             case EXPIRE -> new ExpireLease();
             case CHECKPOINTED -> new Checkpointed();
+            case VERSION_OF -> new VersionOf();
+            case ADOPT_NEWER -> new AdoptNewer();
             default -> throw new IllegalArgumentException("unknown job processor " + typeId);
         };
     }
@@ -411,6 +416,83 @@ public final class JobProcessors implements DataSerializableFactory {
         @Override
         void readFields(ObjectDataInput in) throws IOException {
             backoff = readBackoff(in);
+        }
+    }
+
+    /** A job's version as its owner holds it, -1 if there is no such job; reads only, so no backup runs. */
+    static final class VersionOf implements EntryProcessor<String, Job, Long>, ReadOnly, IdentifiedDataSerializable {
+        @Override
+        public Long process(Map.Entry<String, Job> entry) {
+            Job job = entry.getValue();
+            return job == null ? -1L : job.version();
+        }
+
+        @Override
+        public EntryProcessor<String, Job, Long> getBackupProcessor() {
+            return null;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return VERSION_OF;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) {
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) {
+        }
+    }
+
+    /**
+     * Replaces the job with the journal's value if that is newer: a compare-and-set on the version.
+     * A job that is gone (deleted meanwhile) stays gone.
+     */
+    static final class AdoptNewer implements EntryProcessor<String, Job, Boolean>, IdentifiedDataSerializable {
+        private Job newer;
+
+        AdoptNewer() {
+        }
+
+        AdoptNewer(Job newer) {
+            this.newer = newer;
+        }
+
+        @Override
+        public Boolean process(Map.Entry<String, Job> entry) {
+            Job current = entry.getValue();
+            if (current == null || current.version() >= newer.version()) {
+                return false;
+            }
+            entry.setValue(newer);
+            return true;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return ADOPT_NEWER;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeObject(newer);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            newer = in.readObject();
         }
     }
 

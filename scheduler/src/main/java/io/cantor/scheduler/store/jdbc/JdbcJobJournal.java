@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +33,21 @@ public final class JdbcJobJournal implements JobJournal {
     public JdbcJobJournal(Database db) {
         this.db = db;
         this.upsert = switch (db.dialect()) {
-            case H2 -> "MERGE INTO jobs (" + COLUMNS + ") KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            case H2 -> "MERGE INTO jobs t USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+                    + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR))) "
+                    + "AS s(" + COLUMNS + ") ON t.id = s.id "
+                    + "WHEN MATCHED AND t.version <= s.version THEN UPDATE SET tenant = s.tenant, state = s.state, "
+                    + "version = s.version, created_at = s.created_at, updated_at = s.updated_at, "
+                    + "lease_expires_at = s.lease_expires_at, body = s.body "
+                    + "WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES (s.id, s.tenant, s.state, s.version, "
+                    + "s.created_at, s.updated_at, s.lease_expires_at, s.body)";
             case POSTGRESQL -> "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (id) DO UPDATE SET tenant = EXCLUDED.tenant, state = EXCLUDED.state, "
                     + "version = EXCLUDED.version, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
-                    + "lease_expires_at = EXCLUDED.lease_expires_at, body = EXCLUDED.body";
+                    + "lease_expires_at = EXCLUDED.lease_expires_at, body = EXCLUDED.body "
+                    // a member that died mid-write may commit after the partition's new owner has
+                    // written a later version: the journal keeps the later one
+                    + "WHERE jobs.version <= EXCLUDED.version";
         };
     }
 
@@ -157,6 +168,24 @@ public final class JdbcJobJournal implements JobJournal {
             throw new JournalException("cannot find expired leases", e);
         }
         return ids;
+    }
+
+    @Override
+    public Map<String, Long> versionsChangedSince(Instant from, int limit) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id, version FROM jobs WHERE updated_at >= ? ORDER BY updated_at")) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    versions.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalException("cannot find recently changed jobs", e);
+        }
+        return versions;
     }
 
     @Override
