@@ -480,6 +480,7 @@ public final class RvcTrainer implements VoiceTrainer {
                 ? new LossSpikeGuard(resumed.bestLoss, resumed.bestEpoch, resumed.learningRateScale, resumed.rollbacks)
                 : new LossSpikeGuard();
         AdamW.Snapshot rollbackTarget = null; // its arrays belong to the optimiser's manager and go with it
+        AdamW.Snapshot discriminatorRollbackTarget = null; // the discriminator goes back with the generator
         int rollbackEpoch = 0;
         MultiPeriodDiscriminator discriminator = adversarial ? new MultiPeriodDiscriminator(config.size()) : null;
         if (discriminator != null) {
@@ -513,6 +514,7 @@ public final class RvcTrainer implements VoiceTrainer {
                     // the best epoch's weights stayed on the lost machine: a spike goes back to the checkpoint,
                     // whose loss was within the guard's bound of the best (or it would have been rolled back)
                     rollbackTarget = optimizer.snapshot();
+                    discriminatorRollbackTarget = discriminatorOptimizer == null ? null : discriminatorOptimizer.snapshot();
                     rollbackEpoch = startEpoch;
                 }
                 listener.progress(new Progress("train", startEpoch, params.epochs(), step, totalSteps,
@@ -579,7 +581,10 @@ public final class RvcTrainer implements VoiceTrainer {
                                 adv = generatorAdv.getFloat();
                             }
                             collector.backward(total);
-                            values = new double[]{total.getFloat(), terms[1].getFloat(), terms[2].getFloat(), adv, 0};
+                            // [5]: the reconstruction loss on its own, what the spike guard watches (total minus
+                            // adversarial loses it to rounding once the adversarial term explodes)
+                            values = new double[]{total.getFloat(), terms[1].getFloat(), terms[2].getFloat(), adv, 0,
+                                    terms[0].getFloat()};
                         }
                         // a non-finite loss or gradient skips the step, as RVC's GradScaler does
                         boolean applied = Double.isFinite(values[0]) && optimizer.step(learningRate);
@@ -616,7 +621,7 @@ public final class RvcTrainer implements VoiceTrainer {
                             firstLoss = lastLoss;
                         }
                         epochLoss += lastLoss;
-                        epochReconstruction += lastLoss - values[3];
+                        epochReconstruction += values[5];
                         epochSteps++;
                     }
                     curve.add(step + "," + epoch + "," + (float) values[0] + "," + (float) values[1] + "," + (float) values[2]
@@ -642,7 +647,11 @@ public final class RvcTrainer implements VoiceTrainer {
                         if (rollbackTarget != null) {
                             rollbackTarget.close();
                         }
+                        if (discriminatorRollbackTarget != null) {
+                            discriminatorRollbackTarget.close();
+                        }
                         rollbackTarget = optimizer.snapshot();
+                        discriminatorRollbackTarget = discriminatorOptimizer == null ? null : discriminatorOptimizer.snapshot();
                         rollbackEpoch = epoch;
                     }
                     case ROLL_BACK -> {
@@ -650,6 +659,9 @@ public final class RvcTrainer implements VoiceTrainer {
                             throw new IllegalStateException("a rollback before any best epoch");
                         }
                         optimizer.restore(rollbackTarget);
+                        if (discriminatorRollbackTarget != null) {
+                            discriminatorOptimizer.restore(discriminatorRollbackTarget);
+                        }
                         listener.log(String.format("epoch %d: reconstruction loss %.4f is over %.1fx the best (%.4f, epoch %d): "
                                         + "back to epoch %d's weights, learning rate x%.3g from now on", epoch, meanReconstruction,
                                 LossSpikeGuard.SPIKE_FACTOR, guard.best(), guard.bestEpoch(), rollbackEpoch,

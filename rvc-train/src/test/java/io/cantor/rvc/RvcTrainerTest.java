@@ -257,10 +257,24 @@ class RvcTrainerTest {
 
     @Test
     void aLossSpikeIsUndoneWithHalfTheLearningRateEvenAfterAResume() throws Exception {
+        spikeAfterAResume("job-s");
+    }
+
+    @Test
+    void withTheDiscriminatorOnBothModelsGoBack() throws Exception {
+        System.setProperty(RvcTrainer.DISCRIMINATOR_PROPERTY, "true");
+        try {
+            spikeAfterAResume("job-sd");
+        } finally {
+            System.clearProperty(RvcTrainer.DISCRIMINATOR_PROPERTY);
+        }
+    }
+
+    private void spikeAfterAResume(String jobId) throws Exception {
         Path kept = dir.resolve("epoch3.zip");
         Recorder keeper = keepingLastCheckpointAt(kept);
         TrainingResult calm = new RvcTrainer(RvcOptions.BUILT_IN).train(
-                new TrainingRequest("job-s", clips, params(3, 3), "cpu", dir.resolve("a"), null, null), keeper);
+                new TrainingRequest(jobId, clips, params(3, 3), "cpu", dir.resolve("a"), null, null), keeper);
         assertEquals(0.0, calm.metrics().get("rollbacks"));
 
         // the same run resumed with a learning rate 500x higher leaves its basin in the first epoch
@@ -269,7 +283,7 @@ class RvcTrainerTest {
         TrainingResult result;
         try {
             result = new RvcTrainer(RvcOptions.BUILT_IN).train(
-                    new TrainingRequest("job-s", clips, wild, "cpu", dir.resolve("b"), kept, null), resumed);
+                    new TrainingRequest(jobId, clips, wild, "cpu", dir.resolve("b"), kept, null), resumed);
         } catch (TrainingDivergedException e) {
             assertTrue(e.getMessage().contains("after 4 rollbacks"), e.getMessage());
             result = null; // the guard's last word when halving four times is not enough
