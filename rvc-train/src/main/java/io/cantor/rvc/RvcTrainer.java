@@ -479,9 +479,7 @@ public final class RvcTrainer implements VoiceTrainer {
         LossSpikeGuard guard = resumed != null
                 ? new LossSpikeGuard(resumed.bestLoss, resumed.bestEpoch, resumed.learningRateScale, resumed.rollbacks)
                 : new LossSpikeGuard();
-        AdamW.Snapshot rollbackTarget = null; // its arrays belong to the optimiser's manager and go with it
-        AdamW.Snapshot discriminatorRollbackTarget = null; // the discriminator goes back with the generator
-        int rollbackEpoch = 0;
+        RollbackPoint rollbackTarget = null;
         MultiPeriodDiscriminator discriminator = adversarial ? new MultiPeriodDiscriminator(config.size()) : null;
         if (discriminator != null) {
             discriminator.initialize(manager);
@@ -513,9 +511,7 @@ public final class RvcTrainer implements VoiceTrainer {
                 if (Double.isFinite(guard.best())) {
                     // the best epoch's weights stayed on the lost machine: a spike goes back to the checkpoint,
                     // whose loss was within the guard's bound of the best (or it would have been rolled back)
-                    rollbackTarget = optimizer.snapshot();
-                    discriminatorRollbackTarget = discriminatorOptimizer == null ? null : discriminatorOptimizer.snapshot();
-                    rollbackEpoch = startEpoch;
+                    rollbackTarget = RollbackPoint.take(startEpoch, optimizer, discriminatorOptimizer);
                 }
                 listener.progress(new Progress("train", startEpoch, params.epochs(), step, totalSteps,
                         lastLossOf(curve), 0, -1));
@@ -647,24 +643,16 @@ public final class RvcTrainer implements VoiceTrainer {
                         if (rollbackTarget != null) {
                             rollbackTarget.close();
                         }
-                        if (discriminatorRollbackTarget != null) {
-                            discriminatorRollbackTarget.close();
-                        }
-                        rollbackTarget = optimizer.snapshot();
-                        discriminatorRollbackTarget = discriminatorOptimizer == null ? null : discriminatorOptimizer.snapshot();
-                        rollbackEpoch = epoch;
+                        rollbackTarget = RollbackPoint.take(epoch, optimizer, discriminatorOptimizer);
                     }
                     case ROLL_BACK -> {
                         if (rollbackTarget == null) {
                             throw new IllegalStateException("a rollback before any best epoch");
                         }
-                        optimizer.restore(rollbackTarget);
-                        if (discriminatorRollbackTarget != null) {
-                            discriminatorOptimizer.restore(discriminatorRollbackTarget);
-                        }
+                        rollbackTarget.restore(optimizer, discriminatorOptimizer);
                         listener.log(String.format("epoch %d: reconstruction loss %.4f is over %.1fx the best (%.4f, epoch %d): "
                                         + "back to epoch %d's weights, learning rate x%.3g from now on", epoch, meanReconstruction,
-                                LossSpikeGuard.SPIKE_FACTOR, guard.best(), guard.bestEpoch(), rollbackEpoch,
+                                LossSpikeGuard.SPIKE_FACTOR, guard.best(), guard.bestEpoch(), rollbackTarget.epoch(),
                                 guard.learningRateScale()));
                     }
                     case KEEP -> {
@@ -705,6 +693,32 @@ public final class RvcTrainer implements VoiceTrainer {
         }
         String[] last = curve.get(curve.size() - 1).split(",");
         return Double.parseDouble(last[2]);
+    }
+
+    /**
+     * What a loss spike goes back to: the generator's (and, when it trains, the discriminator's)
+     * weights and AdamW state at one epoch. The copies belong to the optimisers' managers, so they
+     * are freed with them even if never closed here.
+     */
+    private record RollbackPoint(int epoch, AdamW.Snapshot generator, AdamW.Snapshot discriminator) implements AutoCloseable {
+        static RollbackPoint take(int epoch, AdamW generator, AdamW discriminator) {
+            return new RollbackPoint(epoch, generator.snapshot(), discriminator == null ? null : discriminator.snapshot());
+        }
+
+        void restore(AdamW generatorOptimizer, AdamW discriminatorOptimizer) {
+            generatorOptimizer.restore(generator);
+            if (discriminator != null) {
+                discriminatorOptimizer.restore(discriminator);
+            }
+        }
+
+        @Override
+        public void close() {
+            generator.close();
+            if (discriminator != null) {
+                discriminator.close();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ checkpoints

@@ -6,6 +6,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,10 +82,10 @@ class PrometheusScrapeTest {
 
                 // Java's client asks for an h2c upgrade; the scheduler stays on HTTP/1.1, where Vert.x 5.0.7's
                 // h2c path once sent this large body as raw bytes on an upgraded connection
-                java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(cantor.url() + "/metrics")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-                assertEquals(java.net.http.HttpClient.Version.HTTP_1_1, scrape.version());
+                HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(cantor.url() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(HttpClient.Version.HTTP_1_1, scrape.version());
                 String exported = scrape.body() + Standalone.get("http://127.0.0.1:" + agentMetrics + "/metrics");
                 Set<String> missing = new TreeSet<>();
                 for (String metric : dashboardMetrics()) {

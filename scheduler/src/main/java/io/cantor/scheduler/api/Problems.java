@@ -37,11 +37,8 @@ public final class Problems {
         if (!ctx.request().isEnded()) {
             // Refused before its body was read (e.g. no key on an upload): read no further, but let
             // the client finish sending (see discardThenEnd), or it may never see the answer.
-            boolean http2 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
-            if (!http2) {
-                ctx.response().putHeader("Connection", "close");
-            }
-            ctx.response().endHandler(v -> discardThenEnd(ctx.vertx(), ctx.request(), http2));
+            ctx.response().putHeader("Connection", "close");
+            ctx.response().endHandler(v -> discardThenEnd(ctx.vertx(), ctx.request()));
         }
         send(ctx.response(), problem, ctx.request().path());
     }
@@ -50,12 +47,10 @@ public final class Problems {
      * Closing a connection with unread bytes makes the kernel reset it, and the client can lose the
      * answer it has not read yet; never reading them leaves a client stuck sending. So, like a web
      * server's lingering close: read and discard what is still arriving, for at most
-     * {@link #LINGER_MS} or {@link #LINGER_BYTES}, then close the connection (HTTP/1) or reset just
-     * this stream (HTTP/2, whose connection carries other streams too).
+     * {@link #LINGER_MS} or {@link #LINGER_BYTES}, then close the connection (the server speaks HTTP/1.1 only).
      */
-    private static void discardThenEnd(io.vertx.core.Vertx vertx, io.vertx.core.http.HttpServerRequest request,
-                                       boolean http2) {
-        Runnable end = http2 ? () -> request.response().reset() : () -> request.connection().close();
+    private static void discardThenEnd(io.vertx.core.Vertx vertx, io.vertx.core.http.HttpServerRequest request) {
+        Runnable end = () -> request.connection().close();
         long timer = vertx.setTimer(LINGER_MS, t -> end.run());
         long[] discarded = {0};
         try {
@@ -66,7 +61,7 @@ public final class Problems {
                 }
             });
             request.endHandler(done -> {
-                if (vertx.cancelTimer(timer) && !http2) {
+                if (vertx.cancelTimer(timer)) {
                     request.connection().close();
                 }
             });
